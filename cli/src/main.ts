@@ -1,0 +1,34 @@
+/**
+ * The traderadmin command: one entry point for every part of the stack. Each subcommand
+ * lives in its own file under commands/ and returns its exit code through setExit.
+ */
+import { Command, CommanderError } from 'commander';
+import { validateCommand } from './commands/validate.js';
+import { terminalOutput, type Output } from './output.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(o: Output, setExit: (code: number) => void): Command {
+  const program = new Command('traderadmin')
+    .description('TraderAdmin Monitoring: metrics and alerts for Interactive Brokers traders')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) })
+    .exitOverride();
+  program.addCommand(validateCommand(o, setExit));
+  return program;
+}
+
+/** Runs the command line; resolves to the process exit code. */
+export async function main(argv: string[], o: Output = terminalOutput()): Promise<number> {
+  let code = 0;
+  const program = buildProgram(o, (c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    o.err(`traderadmin: ${(error as Error).message}`);
+    return 1;
+  }
+  return code;
+}
