@@ -16,6 +16,8 @@ export function buildProgram(o: Output, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) })
     .exitOverride();
   program.addCommand(validateCommand(o, setExit));
+  // addCommand() does not pass on exitOverride and output settings the way command() does.
+  for (const command of program.commands) command.copyInheritedSettings(program);
   return program;
 }
 

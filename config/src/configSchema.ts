@@ -338,9 +338,9 @@ const exporter = table(
       requireSecret(e.events_token, 'events_token', report, ctx);
       if (isExposed(e.listen) && !e.events_token) {
         report(
-          'events_token',
-          `the exporter listens on ${e.listen}, beyond loopback, and its events API has no token`,
-          'events_token = "env:EXPORTER_EVENTS_TOKEN"',
+          'listen',
+          `${e.listen} is beyond loopback, and the events API has no events_token`,
+          'set events_token = "env:EXPORTER_EVENTS_TOKEN", or listen on 127.0.0.1',
         );
       }
     },
@@ -416,6 +416,24 @@ const alertBridge = table(
       max: 86_400,
       unit: 's',
     }),
+    auth_user: optionalStr('When set, HTTP Basic auth with this user and auth_token as the password is accepted besides the bearer token.'),
+    max_body_bytes: int('Largest accepted webhook request body.', { default: 1_048_576, min: 1024, max: 67_108_864, unit: 'bytes' }),
+    dedup_window_seconds: int(
+      'How long delivered notification keys are remembered, so Alertmanager retries and cluster duplicates are sent once; keep it below the cooldown so reminders still go out.',
+      { default: 600, min: 10, max: 604_800, unit: 's' },
+    ),
+    retry_min_seconds: num('First retry delay; it doubles (with jitter) on each failed attempt up to retry_max_seconds.', {
+      default: 2,
+      min: 0.01,
+      max: 3600,
+      unit: 's',
+    }),
+    retry_max_seconds: num('Longest retry delay.', { default: 300, min: 0.01, max: 86_400, unit: 's' }),
+    digest_threshold: int('When this many notifications wait for one destination (an alert storm), they go out as one digest.', {
+      default: 5,
+      min: 2,
+      max: 1000,
+    }),
   },
   {
     needs: ['listen', 'auth_token'],
@@ -423,11 +441,24 @@ const alertBridge = table(
       requireSecret(b.auth_token, 'auth_token', report, ctx);
       if (isExposed(b.listen) && !b.auth_token) {
         report(
-          'auth_token',
-          `the bridge listens on ${b.listen}, beyond loopback, with no auth token`,
-          'auth_token = "env:ALERT_BRIDGE_TOKEN"',
+          'listen',
+          `${b.listen} is beyond loopback, and the bridge has no auth_token`,
+          'set auth_token = "env:ALERT_BRIDGE_TOKEN", or listen on 127.0.0.1',
         );
       }
+    },
+  },
+  {
+    needs: ['retry_min_seconds', 'retry_max_seconds'],
+    run: (b, report) => {
+      if (b.retry_min_seconds > b.retry_max_seconds)
+        report('retry_min_seconds', `${b.retry_min_seconds} s is longer than retry_max_seconds (${b.retry_max_seconds} s)`);
+    },
+  },
+  {
+    needs: ['auth_user', 'auth_token'],
+    run: (b, report) => {
+      if (b.auth_user && !b.auth_token) report('auth_user', 'auth_user is set but auth_token (the Basic auth password) is not');
     },
   },
 );

@@ -224,7 +224,15 @@ class StringField<T extends string> extends ScalarField<T> {
 
 class SecretField extends ScalarField<Secret> {
   parse(value: unknown, path: string, ctx: ParseContext) {
-    if (typeof value !== 'string') return wrongType(ctx, path, 'a string ("env:NAME", "file:PATH" or the value)', value);
+    if (typeof value !== 'string') {
+      // Never echo the value: a secret typed without quotes is still a secret.
+      ctx.problems.push({
+        path,
+        severity: 'error',
+        message: `expected a string ("env:NAME", "file:PATH" or the value in quotes), got ${Array.isArray(value) ? 'an array' : typeof value}`,
+      });
+      return undefined;
+    }
     if (value === '') {
       ctx.problems.push({
         path,

@@ -1,0 +1,140 @@
+/**
+ * Real Prometheus and Alertmanager (Debian packages) started on free loopback ports, each
+ * with its own data folder, and stopped cleanly. Output is kept for failure messages.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './ports.js';
+import { waitFor } from './wait.js';
+
+export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
+export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
+
+/** True when a binary is on PATH. */
+export function haveBinary(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+export interface ManagedProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  readonly child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after 5 s; removes the data folder unless keep is set. */
+  stop(options?: { keep?: boolean }): Promise<void>;
+}
+
+function manage(child: ChildProcess, port: number, dir: string, ownsDir: boolean): ManagedProcess {
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dir,
+    child,
+    output: () => output,
+    async stop({ keep = false } = {}) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (ownsDir && !keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitReady(proc: ManagedProcess, name: string, timeoutMs = 30_000): Promise<void> {
+  try {
+    await waitFor(
+      `${name} ready`,
+      async () => {
+        if (proc.child.exitCode !== null) throw new Error(`${name} exited with ${proc.child.exitCode}`);
+        const res = await fetch(`${proc.url}/-/ready`);
+        return res.ok;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  } catch (error) {
+    await proc.stop();
+    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${proc.output()}`);
+  }
+}
+
+export interface PrometheusOptions {
+  /** prometheus.yml text; files it names relative to it are resolved against `dir`. */
+  config: string;
+  /** Extra files to write beside prometheus.yml (rules, secrets). */
+  files?: Record<string, string>;
+  /** Use this folder instead of a fresh temporary one (kept on stop). */
+  dir?: string;
+  port?: number;
+}
+
+export async function startPrometheus(options: PrometheusOptions): Promise<ManagedProcess> {
+  const ownsDir = !options.dir;
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'prom-'));
+  writeFileSync(path.join(dir, 'prometheus.yml'), options.config);
+  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(dir, name), text);
+  const port = options.port ?? (await freePort());
+  const child = spawn(
+    PROMETHEUS_BIN,
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      '--log.level=warn',
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const proc = manage(child, port, dir, ownsDir);
+  await waitReady(proc, 'prometheus');
+  return proc;
+}
+
+export interface AlertmanagerOptions {
+  /** alertmanager.yml text. */
+  config: string;
+  files?: Record<string, string>;
+  dir?: string;
+  port?: number;
+}
+
+export async function startAlertmanager(options: AlertmanagerOptions): Promise<ManagedProcess> {
+  const ownsDir = !options.dir;
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'am-'));
+  writeFileSync(path.join(dir, 'alertmanager.yml'), options.config);
+  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(dir, name), text);
+  const port = options.port ?? (await freePort());
+  const child = spawn(
+    ALERTMANAGER_BIN,
+    [
+      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // A single test instance: no gossip port to collide with other tests.
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const proc = manage(child, port, dir, ownsDir);
+  await waitReady(proc, 'alertmanager');
+  return proc;
+}
+
+/** Runs an instant PromQL query and returns the result vector. */
+export async function promQuery(prometheusUrl: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await res.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  if (body.status !== 'success') throw new Error(`query ${query} failed: ${body.error}`);
+  return body.data.result;
+}
