@@ -1,0 +1,264 @@
+/**
+ * `traderadmin up`: the whole local stack in the foreground — the IB Gateway emulator (unless a
+ * real gateway is configured), the exporter, the alert bridge, Prometheus and Alertmanager with
+ * generated configuration — until Ctrl-C, which stops everything cleanly.
+ */
+import { Command } from 'commander';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { ConfigError, formatProblem, loadConfig, parseListen, type Config, type LoadedConfig } from '@traderadmin/config';
+import { paint, type Output } from '../output.js';
+import { DEFAULT_CONFIG, EXAMPLE_CONFIG, ROOT } from '../paths.js';
+import { httpReady, Supervisor, type ServiceSpec } from '../stack/supervisor.js';
+
+const BIN = path.join(ROOT, 'bin/traderadmin.mjs');
+const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
+const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
+
+interface UpOptions {
+  config: string;
+  dataDir?: string;
+}
+
+const url = (listen: string) => {
+  const { host, port } = parseListen(listen)!;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+};
+
+/** The listen addresses this stack will bind, with the config key that sets each. */
+function listenAddresses(config: Config): Array<{ key: string; listen: string }> {
+  const list = [
+    { key: 'exporter.listen', listen: config.exporter.listen },
+    { key: 'alert_bridge.listen', listen: config.alert_bridge.listen },
+    { key: 'prometheus.listen', listen: config.prometheus.listen },
+    { key: 'alertmanager.listen', listen: config.alertmanager.listen },
+  ];
+  if (config.broker.mode === 'emulator') {
+    list.push({ key: 'broker.port', listen: `${config.broker.host}:${config.broker.port}` });
+    list.push({ key: 'emulator.control_listen', listen: config.emulator.control_listen });
+  }
+  if (config.alertmanager.cluster_listen) list.push({ key: 'alertmanager.cluster_listen', listen: config.alertmanager.cluster_listen });
+  return list;
+}
+
+function portFree(listen: string): Promise<boolean> {
+  const { host, port } = parseListen(listen)!;
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Every address that is taken, with what to do about it. */
+export async function busyAddresses(config: Config): Promise<string[]> {
+  const busy: string[] = [];
+  for (const { key, listen } of listenAddresses(config)) {
+    if (!(await portFree(listen))) {
+      const system =
+        key.startsWith('prometheus') || key.startsWith('alertmanager')
+          ? ' (a system service installed by apt? stop it with: systemctl stop prometheus prometheus-alertmanager)'
+          : '';
+      busy.push(`${listen} (${key}) is already in use${system}; stop what uses it or change ${key} in the config`);
+    }
+  }
+  return busy;
+}
+
+/** The services of the stack, in start order. */
+export function stackServices(loaded: LoadedConfig, dataDir: string, commands: ReadonlySet<string>): ServiceSpec[] {
+  const { config } = loaded;
+  const node = (name: string, args: string[], ready: ServiceSpec['ready'], at?: string): ServiceSpec => ({
+    name,
+    command: process.execPath,
+    args: [BIN, ...args],
+    ready,
+    url: at,
+  });
+  const generated = path.join(dataDir, 'generated');
+  const services: ServiceSpec[] = [];
+  if (config.broker.mode === 'emulator') {
+    services.push(
+      node(
+        'emulator',
+        ['emulator', '--config', loaded.file, '--events-url', `${url(config.exporter.listen)}/api/v1/events`],
+        httpReady(`${url(config.emulator.control_listen)}/control/state`),
+        `${url(config.emulator.control_listen)}/control/state`,
+      ),
+    );
+  }
+  services.push(
+    node(
+      'exporter',
+      ['exporter', '--config', loaded.file],
+      httpReady(`${url(config.exporter.listen)}/healthz`),
+      `${url(config.exporter.listen)}/metrics`,
+    ),
+  );
+  if (commands.has('bridge')) {
+    services.push(
+      node(
+        'bridge',
+        ['bridge', '--config', loaded.file],
+        httpReady(`${url(config.alert_bridge.listen)}/healthz`),
+        url(config.alert_bridge.listen),
+      ),
+    );
+  }
+  const prometheusArgs = [
+    `--config.file=${path.join(generated, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${path.join(dataDir, 'prometheus')}`,
+    `--storage.tsdb.retention.time=${config.prometheus.retention}`,
+    `--web.listen-address=${config.prometheus.listen}`,
+    '--web.enable-lifecycle',
+    '--log.level=warn',
+  ];
+  if (config.prometheus.external_url) prometheusArgs.push(`--web.external-url=${config.prometheus.external_url}`);
+  services.push({
+    name: 'prometheus',
+    command: PROMETHEUS_BIN,
+    args: prometheusArgs,
+    cwd: generated,
+    ready: httpReady(`${url(config.prometheus.listen)}/-/ready`),
+    url: url(config.prometheus.listen),
+  });
+  const alertmanagerArgs = [
+    `--config.file=${path.join(generated, 'alertmanager.yml')}`,
+    `--storage.path=${path.join(dataDir, 'alertmanager')}`,
+    `--web.listen-address=${config.alertmanager.listen}`,
+    `--cluster.listen-address=${config.alertmanager.cluster_listen ?? ''}`,
+    ...config.alertmanager.peers.map((peer) => `--cluster.peer=${peer}`),
+    '--log.level=warn',
+  ];
+  if (config.alertmanager.external_url) alertmanagerArgs.push(`--web.external-url=${config.alertmanager.external_url}`);
+  services.push({
+    name: 'alertmanager',
+    command: ALERTMANAGER_BIN,
+    args: alertmanagerArgs,
+    cwd: generated,
+    ready: httpReady(`${url(config.alertmanager.listen)}/-/ready`),
+    url: url(config.alertmanager.listen),
+  });
+  return services;
+}
+
+function runToCompletion(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return import('node:child_process').then(
+    ({ spawn }) =>
+      new Promise((resolve) => {
+        const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (d) => (output += d));
+        child.stderr.on('data', (d) => (output += d));
+        child.on('error', (error) => resolve({ code: null, output: error.message }));
+        child.on('close', (code) => resolve({ code, output }));
+      }),
+  );
+}
+
+export function upCommand(o: Output, setExit: (code: number) => void): Command {
+  return new Command('up')
+    .description('run the whole local stack (emulator or gateway, exporter, bridge, Prometheus, Alertmanager) until Ctrl-C')
+    .option(
+      '-c, --config <file>',
+      'config file; created from config/config.example.toml when it is the default and missing',
+      DEFAULT_CONFIG,
+    )
+    .option('--data-dir <dir>', 'where generated files and Prometheus/Alertmanager data live (default: data/ beside the config folder)')
+    .action(async function (this: Command, opts: UpOptions) {
+      if (!existsSync(opts.config) && opts.config === DEFAULT_CONFIG) {
+        mkdirSync(path.dirname(opts.config), { recursive: true });
+        copyFileSync(EXAMPLE_CONFIG, opts.config);
+        o.out(`created ${opts.config} from the example: edit it to set your thresholds and channels`);
+      }
+      let loaded: LoadedConfig;
+      try {
+        loaded = loadConfig(opts.config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        for (const p of error.problems) o.err(formatProblem(p));
+        o.err(paint(o, 'red', `✗ ${opts.config} is not valid: nothing was started`));
+        return setExit(1);
+      }
+      for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
+      const dataDir = path.resolve(opts.dataDir ?? path.join(path.dirname(loaded.file), '..', 'data'));
+
+      const busy = await busyAddresses(loaded.config);
+      if (busy.length > 0) {
+        for (const line of busy) o.err(paint(o, 'red', `✗ ${line}`));
+        return setExit(1);
+      }
+
+      o.out(`generating Prometheus and Alertmanager configuration into ${path.join(dataDir, 'generated')}…`);
+      const generation = await runToCompletion(process.execPath, [
+        BIN,
+        'generate',
+        '--config',
+        loaded.file,
+        '--out',
+        path.join(dataDir, 'generated'),
+      ]);
+      if (generation.code !== 0) {
+        o.err(generation.output.trimEnd());
+        o.err(paint(o, 'red', '✗ generation failed: nothing was started'));
+        return setExit(1);
+      }
+
+      const commands = new Set((this.parent?.commands ?? []).map((c) => c.name()));
+      const services = stackServices(loaded, dataDir, commands);
+      const supervisor = new Supervisor({ log: (line) => o.out(line) });
+      let interrupted = false;
+      const interrupt = new Promise<string>((resolve) => {
+        const onSignal = () => {
+          if (interrupted) return;
+          interrupted = true;
+          o.out('stopping…');
+          void supervisor.stopAll();
+          resolve('');
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      });
+      try {
+        for (const service of services) {
+          o.out(`starting ${service.name}…`);
+          await supervisor.start(service);
+        }
+      } catch (error) {
+        await supervisor.stopAll();
+        if (interrupted) return setExit(0);
+        o.err(paint(o, 'red', `✗ ${(error as Error).message}: the stack was stopped`));
+        return setExit(1);
+      }
+
+      const c = loaded.config;
+      const account =
+        c.broker.mode === 'emulator'
+          ? `emulated account${c.emulator.accounts.length > 1 ? 's' : ''} ${c.emulator.accounts.join(', ')}`
+          : `gateway ${c.broker.host}:${c.broker.port}`;
+      o.out('');
+      o.out(paint(o, 'green', `TraderAdmin Monitoring is running (${account})`));
+      const rows: Array<[string, string | undefined]> = [
+        ['Exporter metrics', `${url(c.exporter.listen)}/metrics`],
+        ['Account snapshot (JSON)', `${url(c.exporter.listen)}/api/v1/metrics`],
+        ['Prometheus', url(c.prometheus.listen)],
+        ['Alertmanager', url(c.alertmanager.listen)],
+        ['Alert bridge', commands.has('bridge') ? url(c.alert_bridge.listen) : undefined],
+        ['Emulator control API', c.broker.mode === 'emulator' ? `${url(c.emulator.control_listen)}/control/state` : undefined],
+        ['Grafana dashboards', 'docker compose up (see README), then http://127.0.0.1:3000'],
+      ];
+      for (const [what, where] of rows) if (where) o.out(`  ${what.padEnd(26)}${where}`);
+      o.out(`Data in ${dataDir}. Press Ctrl-C to stop.`);
+
+      const reason = await Promise.race([supervisor.whenOneDies(), interrupt]);
+      if (reason) {
+        o.err(paint(o, 'red', `✗ ${reason}: stopping the stack`));
+        await supervisor.stopAll();
+        return setExit(1);
+      }
+      await supervisor.stopAll();
+      o.out('stopped');
+      setExit(0);
+    });
+}
