@@ -3,6 +3,7 @@
  * lives in its own file under commands/ and returns its exit code through setExit.
  */
 import { Command, CommanderError } from 'commander';
+import { upCommand } from './commands/up.js';
 import { validateCommand } from './commands/validate.js';
 import { terminalOutput, type Output } from './output.js';
 
@@ -16,6 +17,7 @@ export function buildProgram(o: Output, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) })
     .exitOverride();
   program.addCommand(validateCommand(o, setExit));
+  program.addCommand(upCommand(o, setExit));
   // addCommand() does not pass on exitOverride and output settings the way command() does.
   for (const command of program.commands) command.copyInheritedSettings(program);
   return program;
