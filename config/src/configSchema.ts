@@ -207,6 +207,10 @@ const alertsConfig = table(
       max: 10_080,
       unit: 'min',
     }),
+    runbook_base_url: str('Base of the runbook_url annotation of every alert; "#<alert name lower-case>" is appended.', {
+      default: 'http://127.0.0.1:9095/runbooks',
+      check: checkHttpUrl,
+    }),
     thresholds,
     notifications: table('Notification channels.', { email, slack, sms, webhook }),
   },
@@ -463,6 +467,31 @@ const alertBridge = table(
   },
 );
 
+const alertsPage = table(
+  'The alerts configuration page ("traderadmin page"): edit, test and apply [alerts_config] from a browser.',
+  {
+    listen: listen('Where the page listens; beyond loopback it needs auth_token.', '127.0.0.1:9096'),
+    auth_token: secret('Token the page asks for before it shows or changes anything; required when listen is not loopback.'),
+    history_dir: str('Where applied configurations are kept, for "go back" (relative to the config file).', {
+      default: '../data/config-history',
+    }),
+    history_keep: int('How many applied configurations the history keeps.', { default: 50, min: 1, max: 10_000 }),
+  },
+  {
+    needs: ['listen', 'auth_token'],
+    run: (p, report, ctx) => {
+      requireSecret(p.auth_token, 'auth_token', report, ctx);
+      if (isExposed(p.listen) && !p.auth_token) {
+        report(
+          'listen',
+          `${p.listen} is beyond loopback, and the alerts page has no auth_token`,
+          'set auth_token = "env:ALERTS_PAGE_TOKEN", or listen on 127.0.0.1',
+        );
+      }
+    },
+  },
+);
+
 function isExposed(listen: string): boolean {
   const parsed = parseListen(listen);
   return parsed !== undefined && !isLoopbackHost(parsed.host);
@@ -483,6 +512,7 @@ export const configSchema = table(
     prometheus,
     alertmanager,
     alert_bridge: alertBridge,
+    alerts_page: alertsPage,
     grafana,
   },
   {

@@ -2,3 +2,4 @@ export { freePort } from './ports.js';
 export { sleep, waitFor } from './wait.js';
 export { ALERTMANAGER_BIN, PROMETHEUS_BIN, haveBinary, promQuery, startAlertmanager, startPrometheus } from './processes.js';
 export type { AlertmanagerOptions, ManagedProcess, PrometheusOptions } from './processes.js';
+export * from './peers/index.js';

@@ -76,6 +76,10 @@ export interface PrometheusOptions {
   /** Use this folder instead of a fresh temporary one (kept on stop). */
   dir?: string;
   port?: number;
+  /** Data folder. @default <dir>/data */
+  storagePath?: string;
+  /** More command-line flags, e.g. "--rules.alert.resend-delay=1s". */
+  args?: string[];
 }
 
 export async function startPrometheus(options: PrometheusOptions): Promise<ManagedProcess> {
@@ -88,10 +92,11 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Manag
     PROMETHEUS_BIN,
     [
       `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--storage.tsdb.path=${options.storagePath ?? path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-lifecycle',
       '--log.level=warn',
+      ...(options.args ?? []),
     ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -106,6 +111,8 @@ export interface AlertmanagerOptions {
   files?: Record<string, string>;
   dir?: string;
   port?: number;
+  /** Data folder (silences, notification log). @default <dir>/data */
+  storagePath?: string;
 }
 
 export async function startAlertmanager(options: AlertmanagerOptions): Promise<ManagedProcess> {
@@ -118,7 +125,7 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<M
     ALERTMANAGER_BIN,
     [
       `--config.file=${path.join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${path.join(dir, 'data')}`,
+      `--storage.path=${options.storagePath ?? path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       // A single test instance: no gossip port to collide with other tests.
       '--cluster.listen-address=',
@@ -132,9 +139,16 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<M
 }
 
 /** Runs an instant PromQL query and returns the result vector. */
-export async function promQuery(prometheusUrl: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+export async function promQuery(
+  prometheusUrl: string,
+  query: string,
+): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await res.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
   if (body.status !== 'success') throw new Error(`query ${query} failed: ${body.error}`);
   return body.data.result;
 }

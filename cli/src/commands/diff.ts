@@ -1,0 +1,55 @@
+import { Command, Option } from 'commander';
+import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
+import { defaultUrls, diffFiles, diffLive, fetchLive, formatDiff, generate, readGenerated } from '@traderadmin/rules-gen';
+import { paint, type Output } from '../output.js';
+import { DEFAULT_CONFIG } from '../paths.js';
+
+/** `traderadmin diff`: what generate/apply would change, on disk or in the running Prometheus and Alertmanager. */
+export function diffCommand(o: Output, setExit: (code: number) => void): Command {
+  return new Command('diff')
+    .description(
+      'show what a generation changes (thresholds, routes, receivers, then a unified diff); exit 0 no changes, 3 changes, 1 error',
+    )
+    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option('-o, --out <dir>', 'folder of the generated files to compare with')
+    .option('--live', 'compare with the running Prometheus (/api/v1/rules) and Alertmanager (/api/v2/status)')
+    .option('--prometheus-url <url>', 'Prometheus URL (default: from prometheus.listen)')
+    .option('--alertmanager-url <url>', 'Alertmanager URL (default: from alertmanager.listen)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(
+      async (opts: {
+        config: string;
+        out?: string;
+        live?: boolean;
+        prometheusUrl?: string;
+        alertmanagerUrl?: string;
+        format: 'text' | 'json';
+      }) => {
+        try {
+          const loaded = loadConfig(opts.config);
+          const files = generate(loaded);
+          let result;
+          if (opts.live) {
+            const urls = defaultUrls(loaded.config);
+            result = diffLive(
+              await fetchLive({
+                prometheusUrl: opts.prometheusUrl ?? urls.prometheusUrl,
+                alertmanagerUrl: opts.alertmanagerUrl ?? urls.alertmanagerUrl,
+              }),
+              files,
+            );
+          } else {
+            if (!opts.out) throw new Error('give --out DIR (the folder generate writes to), or --live');
+            result = diffFiles(readGenerated(opts.out), files);
+          }
+          if (opts.format === 'json') o.out(JSON.stringify(result, null, 2));
+          else for (const line of formatDiff(result)) o.out(line);
+          setExit(result.changed ? 3 : 0);
+        } catch (error) {
+          if (error instanceof ConfigError) for (const p of error.problems) o.err(paint(o, 'red', formatProblem(p)));
+          else o.err(paint(o, 'red', `traderadmin diff: ${(error as Error).message}`));
+          setExit(1);
+        }
+      },
+    );
+}

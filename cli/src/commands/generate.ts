@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
+import { generate, writeGenerated } from '@traderadmin/rules-gen';
+import { paint, type Output } from '../output.js';
+import { DEFAULT_CONFIG } from '../paths.js';
+
+/** `traderadmin generate`: config.toml → prometheus.yml, rules.yml, alertmanager.yml, tests/, secrets/. */
+export function generateCommand(o: Output, setExit: (code: number) => void): Command {
+  return new Command('generate')
+    .description('write prometheus.yml, rules.yml, alertmanager.yml, promtool tests and secret files from config.toml')
+    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .action((opts: { config: string; out: string }) => {
+      let loaded;
+      try {
+        loaded = loadConfig(opts.config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        for (const p of error.problems) o.err(paint(o, p.severity === 'error' ? 'red' : 'yellow', formatProblem(p)));
+        const errors = error.problems.filter((p) => p.severity === 'error').length;
+        o.err(paint(o, 'red', `✗ ${opts.config}: ${errors} problem${errors === 1 ? '' : 's'}; nothing written`));
+        setExit(1);
+        return;
+      }
+      for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
+      o.out(`reading ${opts.config} (sha256 ${loaded.sha256.slice(0, 12)})`);
+      const files = generate(loaded);
+      const result = writeGenerated(opts.out, files);
+      for (const rel of files.keys()) {
+        const state = result.written.includes(rel) ? 'written' : 'unchanged';
+        o.out(`  ${paint(o, state === 'written' ? 'green' : 'dim', state.padEnd(9))} ${path.join(opts.out, rel)}`);
+      }
+      for (const rel of result.removed) o.out(`  ${paint(o, 'yellow', 'removed'.padEnd(9))} ${path.join(opts.out, rel)}`);
+      o.out(
+        paint(o, 'green', `✓ ${files.size} files in ${opts.out} (${result.written.length} written, ${result.unchanged.length} unchanged)`) +
+          `; test them with: promtool test rules ${path.join(opts.out, 'tests')}/*.yml`,
+      );
+      setExit(0);
+    });
+}

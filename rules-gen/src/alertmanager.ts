@@ -1,0 +1,201 @@
+/**
+ * alertmanager.yml: one receiver per enabled channel, all pointing at the alert bridge,
+ * routed by severity; the cooldown as repeat_interval; inhibition; market-hours and
+ * restart-window time intervals; the Watchdog on its own fast route.
+ */
+import type { Config } from '@traderadmin/config';
+import { minutesOfDay } from '@traderadmin/config';
+import { duration, type Model } from './model.js';
+import type { SecretFile } from './prometheus.js';
+import { header, toYaml } from './yaml.js';
+
+export const MARKET_HOURS = 'market-hours';
+export const RESTART_WINDOW = 'ib-restart-window';
+export const WATCHDOG_RECEIVER = 'bridge-watchdog';
+export const BLACKHOLE = 'blackhole';
+/** Where the bridge token is written for Alertmanager (relative to alertmanager.yml). */
+export const BRIDGE_TOKEN_FILE = 'secrets/alert_bridge_token';
+/** Alertmanager's repeat_interval for the Watchdog: the bridge's dead man's switch heartbeat. */
+export const WATCHDOG_REPEAT_SECONDS = 60;
+
+const DAY_NAMES = { mon: 'monday', tue: 'tuesday', wed: 'wednesday', thu: 'thursday', fri: 'friday', sat: 'saturday', sun: 'sunday' };
+const DAY_ORDER = Object.keys(DAY_NAMES) as Array<keyof typeof DAY_NAMES>;
+
+/** Consecutive days as ranges: mon..fri → ["monday:friday"]. */
+export function weekdayRanges(days: readonly string[]): string[] {
+  const indexes = [...new Set(days.map((d) => DAY_ORDER.indexOf(d as keyof typeof DAY_NAMES)))].filter((i) => i >= 0).sort((a, b) => a - b);
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 1; i <= indexes.length; i++) {
+    if (i === indexes.length || indexes[i] !== indexes[i - 1] + 1) {
+      const a = DAY_NAMES[DAY_ORDER[indexes[start]]];
+      const b = DAY_NAMES[DAY_ORDER[indexes[i - 1]]];
+      out.push(a === b ? a : `${a}:${b}`);
+      start = i;
+    }
+  }
+  return out;
+}
+
+/** The restart window as same-day pieces: 23:45–00:45 → 23:45–24:00 and 00:00–00:45. */
+export function restartWindowTimes(c: Config): Array<{ start_time: string; end_time: string }> {
+  const { restart_window_start: start, restart_window_end: end } = c.broker;
+  const a = minutesOfDay(start);
+  const b = minutesOfDay(end);
+  if (a === b) return [];
+  if (a < b) return [{ start_time: start, end_time: end }];
+  const pieces = [{ start_time: start, end_time: '24:00' }];
+  if (b > 0) pieces.push({ start_time: '00:00', end_time: end });
+  return pieces;
+}
+
+export function alertmanagerYaml(model: Model): { text: string; secrets: SecretFile[] } {
+  const c = model.config;
+  const secrets: SecretFile[] = [];
+  const token = c.alert_bridge.auth_token;
+  if (token) secrets.push({ path: BRIDGE_TOKEN_FILE, secret: token });
+  const httpConfig = token ? { http_config: { authorization: { type: 'Bearer', credentials_file: BRIDGE_TOKEN_FILE } } } : {};
+  const webhook = (path: string, sendResolved: boolean) => ({
+    webhook_configs: [{ url: `${model.bridgeUrl}/api/v1/alertmanager/${path}`, send_resolved: sendResolved, ...httpConfig }],
+  });
+
+  const receivers: Array<Record<string, unknown>> = [{ name: BLACKHOLE }];
+  for (const ch of model.channels) receivers.push({ name: ch.receiver, ...webhook(ch.channel, true) });
+  receivers.push({ name: WATCHDOG_RECEIVER, ...webhook('watchdog', false) });
+
+  const enabled = c.alerts_config.enabled;
+  const restart = restartWindowTimes(c);
+  const timeIntervals: Array<Record<string, unknown>> = [];
+  if (enabled) {
+    timeIntervals.push({
+      name: MARKET_HOURS,
+      time_intervals: [
+        {
+          weekdays: weekdayRanges(c.trading.market_days),
+          times: [{ start_time: c.trading.market_open, end_time: c.trading.market_close }],
+          location: c.trading.timezone,
+        },
+      ],
+    });
+    if (restart.length > 0) {
+      timeIntervals.push({
+        name: RESTART_WINDOW,
+        time_intervals: restart.map((t) => ({ times: [t], location: c.trading.timezone })),
+      });
+    }
+  }
+
+  const channelRoutes = model.channels.map((ch) => {
+    const children: Array<Record<string, unknown>> = [];
+    if (enabled) {
+      children.push({ matchers: ['alertname="MarketDataStale"'], active_time_intervals: [MARKET_HOURS] });
+      if (restart.length > 0) children.push({ matchers: ['alertname="BrokerDisconnected"'], mute_time_intervals: [RESTART_WINDOW] });
+    }
+    return {
+      receiver: ch.receiver,
+      matchers: [ch.severities.length === 1 ? `severity="${ch.severities[0]}"` : `severity=~"${ch.severities.join('|')}"`],
+      // Every channel whose severity matches gets the alert, not just the first one.
+      continue: true,
+      ...(children.length > 0 ? { routes: children } : {}),
+    };
+  });
+
+  const route = {
+    receiver: BLACKHOLE,
+    group_by: ['alertname', 'account'],
+    group_wait: duration(c.alertmanager.group_wait_seconds),
+    group_interval: duration(c.alertmanager.group_interval_seconds),
+    // The cooldown. Alertmanager checks it on group_interval ticks only; config validation
+    // guarantees it is a multiple of group_interval, so it is honoured exactly.
+    repeat_interval: duration(c.alerts_config.cooldown_minutes * 60),
+    routes: [
+      {
+        receiver: WATCHDOG_RECEIVER,
+        matchers: ['alertname="Watchdog"'],
+        group_by: ['alertname'],
+        group_wait: '0s',
+        group_interval: duration(WATCHDOG_REPEAT_SECONDS),
+        repeat_interval: duration(WATCHDOG_REPEAT_SECONDS),
+      },
+      ...channelRoutes,
+    ],
+  };
+
+  const inhibit: Array<Record<string, unknown>> = [];
+  if (enabled) {
+    inhibit.push(
+      {
+        // A disconnected gateway explains stale data: one page, not two.
+        source_matchers: ['alertname="BrokerDisconnected"'],
+        target_matchers: ['alertname="MarketDataStale"'],
+      },
+      {
+        // P&L of an account whose gateway is down is frozen, not news.
+        source_matchers: ['alertname="BrokerDisconnected"'],
+        target_matchers: ['alertname=~"DailyRealizedPnlBelowLimit|DrawdownTodayExceeded"'],
+        equal: ['account'],
+      },
+      {
+        // Without the exporter, heartbeats and broker metrics are absent, not down.
+        source_matchers: ['alertname="ExporterDown"'],
+        target_matchers: ['alertname=~"ComponentDown|BrokerDisconnected|MarketDataStale"'],
+      },
+    );
+  }
+  inhibit.push({ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'account'] });
+
+  const doc: Record<string, unknown> = { route, receivers, inhibit_rules: inhibit };
+  if (timeIntervals.length > 0) doc.time_intervals = timeIntervals;
+  return { text: header(model.sourceName, model.sha256, 'Alertmanager configuration for TraderAdmin Monitoring.') + toYaml(doc), secrets };
+}
+
+export interface AlertmanagerArgsOptions {
+  /** Path of the generated alertmanager.yml. */
+  configFile?: string;
+  /** Alertmanager's data folder (silences, notification log). */
+  storagePath?: string;
+}
+
+/**
+ * Command-line flags for Alertmanager that config.toml decides: web address, cluster
+ * gossip address and peers (Alertmanager takes these only as flags, not in its YAML).
+ * Without alertmanager.cluster_listen the instance runs alone (gossip switched off).
+ */
+export function alertmanagerArgs(c: Config, options: AlertmanagerArgsOptions = {}): string[] {
+  const args: string[] = [];
+  if (options.configFile) args.push(`--config.file=${options.configFile}`);
+  if (options.storagePath) args.push(`--storage.path=${options.storagePath}`);
+  args.push(`--web.listen-address=${c.alertmanager.listen}`);
+  if (c.alertmanager.external_url) args.push(`--web.external-url=${c.alertmanager.external_url}`);
+  if (c.alertmanager.cluster_listen) {
+    args.push(`--cluster.listen-address=${c.alertmanager.cluster_listen}`);
+    for (const peer of c.alertmanager.peers) args.push(`--cluster.peer=${peer}`);
+  } else {
+    args.push('--cluster.listen-address=');
+  }
+  return args;
+}
+
+/** An alert's labels and the receivers Alertmanager must route it to (amtool config routes test). */
+export interface RoutingCase {
+  labels: Record<string, string>;
+  receivers: string[];
+}
+
+/** One case per generated alert: every emitted severity reaches exactly the channels that want it. */
+export function routingCases(model: Model): RoutingCase[] {
+  const seen = new Set<string>();
+  const cases: RoutingCase[] = [];
+  for (const rule of model.alerts) {
+    if (seen.has(rule.alert)) continue;
+    seen.add(rule.alert);
+    const labels = { alertname: rule.alert, severity: rule.severity, account: 'DU1234567' };
+    if (rule.alert === 'Watchdog') {
+      cases.push({ labels, receivers: [WATCHDOG_RECEIVER] });
+      continue;
+    }
+    const receivers = model.channels.filter((ch) => ch.severities.includes(rule.severity as never)).map((ch) => ch.receiver);
+    cases.push({ labels, receivers: receivers.length ? receivers : [BLACKHOLE] });
+  }
+  return cases;
+}

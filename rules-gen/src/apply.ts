@@ -1,0 +1,247 @@
+/**
+ * `apply`: write, reload, verify, and roll back on any failure.
+ *
+ * 1. generate (a config that does not load never gets here: nothing is touched);
+ * 2. skip everything when the files on disk are already these (unless forced);
+ * 3. keep the previous files in DIR/.previous/, write the new ones atomically;
+ * 4. POST /-/reload to Prometheus and Alertmanager, and to the bridge when it runs;
+ * 5. confirm prometheus_config_last_reload_successful and
+ *    alertmanager_config_last_reload_successful are 1 and that the rules API serves the
+ *    new rules (names, severities and descriptions, which carry the thresholds);
+ * 6. on any failure put the previous files back and reload again.
+ */
+import { mkdirSync, rmSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadedConfig } from '@traderadmin/config';
+import { parse } from 'yaml';
+import { diffFiles, type DiffResult } from './diff.js';
+import { generate, type GeneratedFile, type GeneratedFiles } from './generate.js';
+import { connectAddress } from './model.js';
+import { readGenerated, writeGenerated } from './write.js';
+
+export interface ApplyOptions {
+  /** Folder Prometheus and Alertmanager read their files from. */
+  out: string;
+  /** @default http://<prometheus.listen> */
+  prometheusUrl?: string;
+  /** @default http://<alertmanager.listen> */
+  alertmanagerUrl?: string;
+  /** @default http://<alert_bridge.listen>; reloaded only when it answers. */
+  bridgeUrl?: string;
+  /** Reload and verify even when the files are unchanged. */
+  force?: boolean;
+  fetch?: typeof fetch;
+  log?: (line: string) => void;
+  /** How long to wait for each confirmation. @default 10000 */
+  confirmTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ApplyResult {
+  ok: boolean;
+  /** False when nothing needed to change. */
+  changed: boolean;
+  rolledBack: boolean;
+  diff: DiffResult;
+  /** What happened, step by step. */
+  steps: string[];
+  error?: string;
+}
+
+export const PREVIOUS_DIR = '.previous';
+
+class StepError extends Error {}
+
+/** Default URLs of the parts, from config.toml listen addresses. */
+export function defaultUrls(c: LoadedConfig['config']): { prometheusUrl: string; alertmanagerUrl: string; bridgeUrl: string } {
+  return {
+    prometheusUrl: `http://${connectAddress(c.prometheus.listen)}`,
+    alertmanagerUrl: `http://${connectAddress(c.alertmanager.listen)}`,
+    bridgeUrl: `http://${connectAddress(c.alert_bridge.listen)}`,
+  };
+}
+
+function asGenerated(files: ReadonlyMap<string, string>): GeneratedFiles {
+  return new Map<string, GeneratedFile>(
+    [...files].map(([p, content]) => [p, { content, mode: p.startsWith('secrets/') ? 0o600 : 0o644, secret: p.startsWith('secrets/') }]),
+  );
+}
+
+/** Keeps a copy of the current generated files in DIR/.previous/ (replacing an older copy). */
+function keepPrevious(dir: string, current: ReadonlyMap<string, string>): void {
+  const target = path.join(dir, PREVIOUS_DIR);
+  const staging = `${target}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  for (const [rel, text] of current) {
+    const file = path.join(staging, rel);
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, text, { mode: rel.startsWith('secrets/') ? 0o600 : 0o644 });
+    chmodSync(file, rel.startsWith('secrets/') ? 0o600 : 0o644);
+  }
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
+  rmSync(target, { recursive: true, force: true });
+  renameSync(staging, target);
+}
+
+/** Value of an unlabelled metric in a Prometheus text exposition. */
+export function metricValue(text: string, name: string): number | undefined {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Applies a loaded config. Never throws for a failed step: the result says what happened. */
+export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256' | 'file'>, options: ApplyOptions): Promise<ApplyResult> {
+  const f = options.fetch ?? fetch;
+  const log = options.log ?? (() => {});
+  const urls = { ...defaultUrls(loaded.config), ...strip(options) };
+  const timeout = options.confirmTimeoutMs ?? 10_000;
+  const steps: string[] = [];
+  const step = (line: string) => {
+    steps.push(line);
+    log(line);
+  };
+  const bridgeToken = loaded.config.alert_bridge.auth_token?.reveal(options.env);
+
+  const files = generate(loaded, { env: options.env });
+  const current = readGenerated(options.out);
+  const diff = diffFiles(current, files);
+  if (!diff.changed && !options.force) {
+    step(`${options.out} is up to date: nothing to apply`);
+    return { ok: true, changed: false, rolledBack: false, diff, steps };
+  }
+
+  const post = async (name: string, url: string, optional = false, token?: string): Promise<boolean> => {
+    let res: Response;
+    try {
+      res = await f(`${url}/-/reload`, {
+        method: 'POST',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(timeout),
+      });
+    } catch (error) {
+      if (optional) {
+        step(`${name} not running at ${url}: skipped`);
+        return false;
+      }
+      throw new StepError(`cannot reach ${name} at ${url} (${(error as Error).cause ?? (error as Error).message})`);
+    }
+    if (!res.ok) {
+      const body = (await res.text().catch(() => '')).trim().slice(0, 500);
+      const hint = res.status === 403 || res.status === 404 || res.status === 405 ? `; start ${name} with --web.enable-lifecycle` : '';
+      throw new StepError(`${name} rejected the reload: HTTP ${res.status}${body ? ` ${body}` : ''}${hint}`);
+    }
+    step(`${name} reloaded`);
+    return true;
+  };
+
+  const confirm = async (name: string, url: string, metric: string) => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const text = await f(`${url}/metrics`, { signal: AbortSignal.timeout(timeout) })
+        .then((r) => r.text())
+        .catch(() => '');
+      const v = metricValue(text, metric);
+      if (v === 1) {
+        step(`${name}: ${metric} = 1`);
+        return;
+      }
+      if (v === 0 || Date.now() > deadline)
+        throw new StepError(`${name}: ${metric} = ${v ?? 'unknown'}: it did not load the new configuration`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  const confirmRules = async () => {
+    const want = expectedRules(files);
+    const deadline = Date.now() + timeout;
+    let missing: string[] = [];
+    for (;;) {
+      const body = (await f(`${urls.prometheusUrl}/api/v1/rules`, { signal: AbortSignal.timeout(timeout) })
+        .then((r) => r.json())
+        .catch(() => undefined)) as { data?: { groups?: Array<{ rules: Array<Record<string, unknown>> }> } } | undefined;
+      const have = new Set(
+        (body?.data?.groups ?? []).flatMap((g) =>
+          g.rules.map((r) =>
+            ruleKey(r.name, (r.labels as Record<string, string>)?.severity, (r.annotations as Record<string, string>)?.description),
+          ),
+        ),
+      );
+      missing = want.filter((w) => !have.has(w));
+      if (missing.length === 0) {
+        step(`Prometheus serves the ${want.length} new rules`);
+        return;
+      }
+      if (Date.now() > deadline)
+        throw new StepError(`Prometheus does not serve the new rules: ${missing.length} missing (${missing[0].split('\u0000')[0]} …)`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  const reloadAll = async () => {
+    await post('Prometheus', urls.prometheusUrl);
+    await post('Alertmanager', urls.alertmanagerUrl);
+    await post('the alert bridge', urls.bridgeUrl, true, bridgeToken);
+    await confirm('Prometheus', urls.prometheusUrl, 'prometheus_config_last_reload_successful');
+    await confirm('Alertmanager', urls.alertmanagerUrl, 'alertmanager_config_last_reload_successful');
+  };
+
+  keepPrevious(options.out, current);
+  step(`previous files kept in ${path.join(options.out, PREVIOUS_DIR)}`);
+  const written = writeGenerated(options.out, files);
+  step(`wrote ${written.written.length} files to ${options.out}`);
+  try {
+    await reloadAll();
+    await confirmRules();
+    return { ok: true, changed: true, rolledBack: false, diff, steps };
+  } catch (error) {
+    const message = error instanceof StepError ? error.message : (error as Error).message;
+    step(`failed: ${message}; rolling back`);
+    try {
+      if (current.size > 0) {
+        writeGenerated(options.out, asGenerated(current));
+        step('previous files restored');
+        // Every part gets its reload even when another one fails.
+        const failures: string[] = [];
+        for (const [name, url, optional, token] of [
+          ['Prometheus', urls.prometheusUrl, false, undefined],
+          ['Alertmanager', urls.alertmanagerUrl, false, undefined],
+          ['the alert bridge', urls.bridgeUrl, true, bridgeToken],
+        ] as const) {
+          await post(name, url, optional, token).catch((e: Error) => failures.push(e.message));
+        }
+        if (failures.length) step(`rollback reloads failed: ${failures.join('; ')}`);
+        else step('rolled back: the previous configuration is running');
+      } else {
+        for (const rel of files.keys()) rmSync(path.join(options.out, rel), { force: true });
+        step('no previous files: the new files were removed');
+      }
+    } catch (rollbackError) {
+      step(`rollback reload failed too: ${(rollbackError as Error).message}`);
+    }
+    return { ok: false, changed: true, rolledBack: true, diff, steps, error: message };
+  }
+}
+
+function strip(o: ApplyOptions): Partial<Record<'prometheusUrl' | 'alertmanagerUrl' | 'bridgeUrl', string>> {
+  const out: Partial<Record<'prometheusUrl' | 'alertmanagerUrl' | 'bridgeUrl', string>> = {};
+  for (const k of ['prometheusUrl', 'alertmanagerUrl', 'bridgeUrl'] as const) if (o[k]) out[k] = o[k]!.replace(/\/+$/, '');
+  return out;
+}
+
+function ruleKey(name: unknown, severity: unknown, description: unknown): string {
+  return [String(name), String(severity ?? ''), String(description ?? '')].join('\u0000');
+}
+
+/** name + severity + description of every rule in the generated rules.yml. */
+function expectedRules(files: GeneratedFiles): string[] {
+  const doc = parse(files.get('rules.yml')?.content ?? '') as { groups: Array<{ rules: Array<Record<string, unknown>> }> };
+  return doc.groups.flatMap((g) =>
+    g.rules.map((r) =>
+      ruleKey(
+        r.alert ?? r.record,
+        (r.labels as Record<string, string> | undefined)?.severity,
+        (r.annotations as Record<string, string> | undefined)?.description,
+      ),
+    ),
+  );
+}

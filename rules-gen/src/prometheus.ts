@@ -1,0 +1,55 @@
+/** prometheus.yml: what to scrape, the rules, where alerts go, and remote_write targets. */
+import type { Secret } from '@traderadmin/config';
+import { JOBS, duration, type Model } from './model.js';
+import { header, toYaml } from './yaml.js';
+
+/** A secret revealed into a 0600 file beside the config that names it. */
+export interface SecretFile {
+  path: string;
+  secret: Secret;
+}
+
+export function prometheusYaml(model: Model): { text: string; secrets: SecretFile[] } {
+  const c = model.config;
+  const secrets: SecretFile[] = [];
+  const job = (name: string, target: string) => ({ job_name: name, static_configs: [{ targets: [target] }] });
+  const doc: Record<string, unknown> = {
+    global: {
+      scrape_interval: duration(c.prometheus.scrape_interval_seconds),
+      evaluation_interval: duration(c.prometheus.evaluation_interval_seconds),
+    },
+    rule_files: ['rules.yml'],
+    alerting: {
+      alertmanagers: [{ static_configs: [{ targets: [model.targets.alertmanager] }] }],
+    },
+    scrape_configs: [
+      job(JOBS.exporter, model.targets.exporter),
+      job(JOBS.bridge, model.targets.bridge),
+      job(JOBS.prometheus, model.targets.prometheus),
+      job(JOBS.alertmanager, model.targets.alertmanager),
+    ],
+  };
+  if (c.prometheus.remote_write.length > 0) {
+    doc.remote_write = c.prometheus.remote_write.map((rw, i) => {
+      const entry: Record<string, unknown> = { url: rw.url };
+      if (rw.name) entry.name = rw.name;
+      if (rw.tenant_id) entry.headers = { 'X-Scope-OrgID': rw.tenant_id };
+      if (rw.bearer_token) {
+        const file = `secrets/remote_write_${i}_bearer_token`;
+        secrets.push({ path: file, secret: rw.bearer_token });
+        entry.authorization = { type: 'Bearer', credentials_file: file };
+      }
+      if (rw.basic_auth_user) {
+        const auth: Record<string, string> = { username: rw.basic_auth_user };
+        if (rw.basic_auth_password) {
+          const file = `secrets/remote_write_${i}_password`;
+          secrets.push({ path: file, secret: rw.basic_auth_password });
+          auth.password_file = file;
+        }
+        entry.basic_auth = auth;
+      }
+      return entry;
+    });
+  }
+  return { text: header(model.sourceName, model.sha256, 'Prometheus configuration for TraderAdmin Monitoring.') + toYaml(doc), secrets };
+}

@@ -1,0 +1,10 @@
+export { startHttpPeer } from './http.js';
+export type { HttpPeer, PeerBehavior, PeerHandler, SeenRequest } from './http.js';
+export { startWebhookPeer } from './webhook.js';
+export type { WebhookPeer } from './webhook.js';
+export { startSlackPeer, slackPayloadProblems } from './slack.js';
+export type { SlackPeer } from './slack.js';
+export { startTwilioPeer } from './twilio.js';
+export type { TwilioPeer } from './twilio.js';
+export { startSmtpPeer } from './smtp.js';
+export type { ReceivedMail, SmtpBehavior, SmtpPeer } from './smtp.js';
