@@ -170,15 +170,17 @@ function recordingRules(): RecordingRule[] {
     },
     {
       record: 'component:trader_api_errors:rate5m',
-      help: 'API errors per second by component, over 5 minutes',
-      expr: 'sum by (component) (rate(trader_api_errors_total[5m]))',
+      // IB's informational notices (2104, 2106, 2158, ...: class "warning") arrive on every
+      // connect; they are not errors, and counting them would page after a few reconnects.
+      help: 'API errors per second by component, over 5 minutes (warnings excluded)',
+      expr: 'sum by (component) (rate(trader_api_errors_total{class!="warning"}[5m]))',
     },
     {
       // Not increase(): it extrapolates (10 real errors can read 10.4) and would page at the
       // limit. This counts exactly; after a counter reset it counts the errors since the reset.
       record: 'component:trader_api_errors:increase1h',
-      help: 'API errors by component in the last hour, counted exactly (no extrapolation)',
-      expr: 'sum by (component) (\n  ((trader_api_errors_total - trader_api_errors_total offset 1h) >= 0)\n  or\n  trader_api_errors_total\n)',
+      help: 'API errors by component in the last hour, counted exactly (no extrapolation; warnings excluded)',
+      expr: 'sum by (component) (\n  ((trader_api_errors_total{class!="warning"} - trader_api_errors_total{class!="warning"} offset 1h) >= 0)\n  or\n  trader_api_errors_total{class!="warning"}\n)',
     },
     {
       record: 'account:trader_avg_win_today:currency',
