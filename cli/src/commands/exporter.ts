@@ -1,0 +1,67 @@
+/**
+ * `traderadmin exporter --config FILE`: runs the exporter in the foreground until SIGINT or
+ * SIGTERM (then closes the HTTP server and disconnects from the gateway). It connects to
+ * broker.host:broker.port whatever broker.mode says: with mode = "emulator", `traderadmin up`
+ * (or `traderadmin emulator`) runs the emulator, not this command.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, formatProblem, isLoopbackHost, loadConfig, parseListen, type LoadedConfig } from '@traderadmin/config';
+import { consoleLogger, startExporter } from '@traderadmin/exporter';
+import { paint, type Output } from '../output.js';
+import { DEFAULT_CONFIG } from '../paths.js';
+
+interface ExporterFlags {
+  config: string;
+  listen?: string;
+  verbose?: boolean;
+}
+
+function listenFlag(value: string): string {
+  if (!parseListen(value)) throw new InvalidArgumentError(`"${value}" is not HOST:PORT (for example "127.0.0.1:9464")`);
+  return value;
+}
+
+export function exporterCommand(o: Output, setExit: (code: number) => void): Command {
+  return new Command('exporter')
+    .description('run the exporter (gateway and events in, Prometheus metrics out) until Ctrl-C')
+    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option('--listen <host:port>', 'where to listen, instead of exporter.listen', listenFlag)
+    .option('-v, --verbose', 'log debug details (gateway notices, library messages)')
+    .action(async (flags: ExporterFlags) => {
+      let loaded: LoadedConfig;
+      try {
+        loaded = loadConfig(flags.config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        for (const p of error.problems) o.err(paint(o, 'red', formatProblem(p)));
+        setExit(1);
+        return;
+      }
+      for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
+      const { config } = loaded;
+      const listen = flags.listen ?? config.exporter.listen;
+      const host = parseListen(listen)?.host ?? '';
+      if (!isLoopbackHost(host) && !config.exporter.events_token)
+        o.err(paint(o, 'yellow', `warning: listening on ${listen}, beyond loopback, and the events API has no token`));
+      let exporter;
+      try {
+        exporter = await startExporter(loaded, { listen, logger: consoleLogger(flags.verbose ? 'debug' : 'info') });
+      } catch (error) {
+        o.err(paint(o, 'red', `exporter: cannot listen on ${listen}: ${(error as Error).message}`));
+        setExit(1);
+        return;
+      }
+      o.out(`exporter listening on ${exporter.url} (metrics ${exporter.url}/metrics, events ${exporter.url}/api/v1/events)`);
+      o.out(
+        `reading the gateway at ${config.broker.host}:${config.broker.port} (client id ${config.broker.client_id}, ${config.broker.mode === 'emulator' ? 'the emulator' : 'IB Gateway / TWS'})`,
+      );
+      o.out('press Ctrl-C to stop');
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      o.err(`${signal}: stopping the exporter`);
+      await exporter.close();
+      setExit(0);
+    });
+}

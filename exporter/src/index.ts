@@ -1,0 +1,22 @@
+/**
+ * @traderadmin/exporter: a gateway (the TWS emulator, IB Gateway or TWS) and events from
+ * other services in, the Prometheus metrics of shared/spec/contract.md out.
+ */
+export { startExporter, createExporterCore, seedLedger, VERSION } from './exporter.js';
+export type { ExporterDeps, RunningExporter } from './exporter.js';
+export { Ledger, AccountBook, viewOf } from './accounting/ledger.js';
+export type { Fill, PositionUpdate, PositionView, Outcome } from './accounting/ledger.js';
+export { tradingDayAt, DayClock, zonedToEpoch } from './accounting/day.js';
+export type { TradingDay } from './accounting/day.js';
+export { LatencyWindows, WindowStats } from './accounting/latency.js';
+export { validateEvents, DEFAULT_EVENT_LIMITS } from './events/validate.js';
+export type { ExporterEvent, EventLimits } from './events/validate.js';
+export { classifyIbCode, ERROR_CLASSES } from './ib/errors.js';
+export type { ErrorClass } from './ib/errors.js';
+export { backoffDelay } from './ib/connection.js';
+export { latencyBuckets } from './metrics/latency.js';
+export { ManualClock, systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { consoleLogger, silentLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export type { AllMetrics, AccountMetrics } from './snapshot.js';

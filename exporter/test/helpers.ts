@@ -1,0 +1,21 @@
+/** Shared test helpers: a parsed config from TOML text, and a logger that keeps its lines. */
+import { checkConfigText, type Config } from '@traderadmin/config';
+import type { Logger } from '../src/logger.js';
+
+/** A valid Config from TOML snippets (everything else takes the schema defaults). */
+export function makeConfig(toml = '', env: NodeJS.ProcessEnv = {}): Config {
+  const { config, problems } = checkConfigText(toml, 'test.toml', { env });
+  if (!config) throw new Error(`test config invalid:\n${problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`);
+  return config;
+}
+
+/** A logger whose lines tests can read. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** Epoch ms of a wall-clock UTC time. */
+export const utc = (iso: string) => Date.parse(iso);
