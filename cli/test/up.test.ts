@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, promQuery, waitFor } from '@traderadmin/test-support';
+import { BIN, ROOT, traderadmin } from './helpers.js';
+
+/** The example config with every listen address moved to a free port, in a scratch folder. */
+async function scratchConfig(): Promise<{ dir: string; file: string; ports: Record<string, number> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'up-'));
+  mkdirSync(path.join(dir, 'config'));
+  const ports: Record<string, number> = {};
+  for (const name of ['gateway', 'control', 'exporter', 'bridge', 'prometheus', 'alertmanager', 'page']) ports[name] = await freePort();
+  let text = readFileSync(path.join(ROOT, 'config/config.example.toml'), 'utf8');
+  text = text
+    .replace('port = 4002', `port = ${ports.gateway}`)
+    .replace('"127.0.0.1:4010"', `"127.0.0.1:${ports.control}"`)
+    .replace('"127.0.0.1:9464"', `"127.0.0.1:${ports.exporter}"`)
+    .replace('"127.0.0.1:9095"', `"127.0.0.1:${ports.bridge}"`)
+    .replace('"127.0.0.1:9090"', `"127.0.0.1:${ports.prometheus}"`)
+    .replace('"127.0.0.1:9093"', `"127.0.0.1:${ports.alertmanager}"`)
+    .replace('"127.0.0.1:9096"', `"127.0.0.1:${ports.page}"`)
+    .replace('scrape_interval_seconds = 5', 'scrape_interval_seconds = 1')
+    .replace('evaluation_interval_seconds = 5', 'evaluation_interval_seconds = 1');
+  const file = path.join(dir, 'config/config.toml');
+  writeFileSync(file, text);
+  return { dir, file, ports };
+}
+
+const cleanups: Array<() => void> = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+describe('traderadmin up', () => {
+  it('runs the whole stack on the emulated account, answers queries, and stops everything on Ctrl-C', async () => {
+    const { dir, file, ports } = await scratchConfig();
+    const child = spawn(process.execPath, [BIN, 'up', '--config', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(() => child.kill('SIGKILL'));
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    await waitFor('the stack to be running', () => output.includes('TraderAdmin Monitoring is running'), { timeoutMs: 90_000 });
+    expect(output).toContain(`Prometheus                http://127.0.0.1:${ports.prometheus}`);
+    expect(existsSync(path.join(dir, 'data/generated/rules.yml'))).toBe(true);
+
+    // The chain is real: emulator → exporter → Prometheus, with the generated rules loaded.
+    const equity = await waitFor(
+      'trader_equity in Prometheus',
+      async () => (await promQuery(`http://127.0.0.1:${ports.prometheus}`, 'trader_equity'))[0],
+      { timeoutMs: 30_000 },
+    );
+    expect(equity.metric).toMatchObject({ account: 'DU1234567', currency: 'USD', job: 'trader-exporter' });
+    expect(Number(equity.value[1])).toBeGreaterThan(0);
+    const rules = (await (await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/rules`)).json()) as {
+      data: { groups: Array<{ rules: Array<{ name: string }> }> };
+    };
+    expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toContain('OrderLatencyHigh');
+    const amStatus = await fetch(`http://127.0.0.1:${ports.alertmanager}/api/v2/status`);
+    expect(amStatus.ok).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${ports.bridge}/healthz`)).ok).toBe(true);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopped');
+    // Every port is free again: nothing was left running.
+    for (const port of Object.values(ports)) {
+      await new Promise<void>((resolve, reject) => {
+        const server = createServer().once('error', reject);
+        server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+      });
+    }
+  }, 150_000);
+
+  it('refuses an invalid config and starts nothing, writes nothing', async () => {
+    const { dir, file } = await scratchConfig();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('max_order_latency_ms = 1000', 'max_order_latency_ms = "fast"'));
+    const r = traderadmin(['up', '--config', file], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('alerts_config.thresholds.max_order_latency_ms: expected an integer, got a string "fast"');
+    expect(r.stderr).toContain('nothing was started');
+    expect(existsSync(path.join(dir, 'data'))).toBe(false);
+  });
+
+  it('names the address that is already taken and the key that sets it', async () => {
+    const { dir, file, ports } = await scratchConfig();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(ports.prometheus, '127.0.0.1', resolve));
+    try {
+      const r = traderadmin(['up', '--config', file], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`127.0.0.1:${ports.prometheus} (prometheus.listen) is already in use`);
+      expect(existsSync(path.join(dir, 'data'))).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+});
