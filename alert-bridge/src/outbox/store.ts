@@ -1,0 +1,245 @@
+/**
+ * The durable outbox: one JSON file per entry (one notification for one channel and one
+ * recipient), written temp+fsync+rename before the bridge answers Alertmanager.
+ *
+ *   <data_dir>/outbox/pending/<key>.json    waiting or being retried
+ *   <data_dir>/outbox/dead/<key>.json       ran out of attempts or failed permanently
+ *   <data_dir>/outbox/delivered/<key>.json  delivered; remembered for the dedup window
+ *   <data_dir>/outbox/tmp/                  half-written files (cleared at start)
+ *
+ * A delivered marker is written (durably) before the pending file is removed, so a crash
+ * between the two leaves a pending entry whose key is known as delivered: it is dropped at
+ * start, never re-sent.
+ */
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../logger.js';
+import type { ChannelName, Clock, OutboxEntry } from '../types.js';
+import { removeDurable, syncDir, writeFileDurable } from './files.js';
+
+export type KeyState = 'pending' | 'dead' | 'delivered';
+
+interface DeliveredMark {
+  key: string;
+  id: string;
+  channel: ChannelName;
+  at: number;
+  providerId?: string;
+}
+
+export interface OutboxOptions {
+  dir: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The outbox. All state changes are on disk before the returned promise resolves. */
+export class Outbox {
+  readonly dir: string;
+  readonly #pendingDir: string;
+  readonly #deadDir: string;
+  readonly #deliveredDir: string;
+  readonly #tmpDir: string;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #pending = new Map<string, OutboxEntry>();
+  readonly #dead = new Map<string, OutboxEntry>();
+  readonly #delivered = new Map<string, number>();
+  /** Keys being written right now: two simultaneous posts of one notification store it once. */
+  readonly #reserved = new Set<string>();
+  #lastWriteOk = true;
+
+  private constructor(options: OutboxOptions) {
+    this.dir = options.dir;
+    this.#pendingDir = path.join(options.dir, 'pending');
+    this.#deadDir = path.join(options.dir, 'dead');
+    this.#deliveredDir = path.join(options.dir, 'delivered');
+    this.#tmpDir = path.join(options.dir, 'tmp');
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+  }
+
+  /** Opens (creating) the outbox folder and loads what a previous run left. */
+  static async open(options: OutboxOptions): Promise<Outbox> {
+    const outbox = new Outbox(options);
+    await outbox.#load();
+    return outbox;
+  }
+
+  async #load(): Promise<void> {
+    for (const d of [this.#pendingDir, this.#deadDir, this.#deliveredDir, this.#tmpDir]) await mkdir(d, { recursive: true, mode: 0o700 });
+    await rm(this.#tmpDir, { recursive: true, force: true });
+    await mkdir(this.#tmpDir, { recursive: true, mode: 0o700 });
+    for (const { key, value } of await this.#readAll<DeliveredMark>(this.#deliveredDir)) this.#delivered.set(key, value.at);
+    for (const { key, value } of await this.#readAll<OutboxEntry>(this.#deadDir)) this.#dead.set(key, value);
+    for (const { key, value } of await this.#readAll<OutboxEntry>(this.#pendingDir)) {
+      if (this.#delivered.has(key)) {
+        // Delivered just before a crash: the marker is there, the pending file was not yet removed.
+        await removeDurable(path.join(this.#pendingDir, `${key}.json`));
+        continue;
+      }
+      this.#pending.set(key, value);
+    }
+    if (this.#pending.size > 0) this.#logger.info('outbox recovered', { pending: this.#pending.size, dead: this.#dead.size });
+  }
+
+  async #readAll<T>(dir: string): Promise<Array<{ key: string; value: T }>> {
+    const out: Array<{ key: string; value: T }> = [];
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith('.json')) continue;
+      const file = path.join(dir, name);
+      try {
+        out.push({ key: name.slice(0, -5), value: JSON.parse(await readFile(file, 'utf8')) as T });
+      } catch (error) {
+        // Renames are atomic, so this is damage from outside; keep the file for a human.
+        this.#logger.error('unreadable outbox file kept aside', { file, error });
+        await rename(file, `${file}.corrupt`).catch(() => undefined);
+      }
+    }
+    return out;
+  }
+
+  /** Where a key is, if anywhere (delivered keys only within the dedup window). */
+  state(key: string): KeyState | undefined {
+    if (this.#pending.has(key) || this.#reserved.has(key)) return 'pending';
+    if (this.#dead.has(key)) return 'dead';
+    if (this.#delivered.has(key)) return 'delivered';
+    return undefined;
+  }
+
+  /**
+   * Stores new entries durably; entries whose key is already known are returned as
+   * duplicates and not stored again. Throws when the disk write fails (the caller answers 5xx).
+   */
+  async enqueue(entries: OutboxEntry[]): Promise<{ added: OutboxEntry[]; duplicates: OutboxEntry[] }> {
+    const added: OutboxEntry[] = [];
+    const duplicates: OutboxEntry[] = [];
+    for (const e of entries) {
+      if (this.state(e.key) !== undefined || added.some((a) => a.key === e.key)) duplicates.push(e);
+      else added.push(e);
+    }
+    for (const e of added) this.#reserved.add(e.key);
+    try {
+      await Promise.all(added.map((e) => writeFileDurable(this.#file(this.#pendingDir, e.key), JSON.stringify(e), this.#tmpDir, false)));
+      if (added.length > 0) await syncDir(this.#pendingDir);
+      this.#lastWriteOk = true;
+    } catch (error) {
+      this.#lastWriteOk = false;
+      // Nothing is acknowledged: remove what was written, Alertmanager will send it again.
+      await Promise.all(added.map((e) => removeDurable(this.#file(this.#pendingDir, e.key), false).catch(() => undefined)));
+      throw error;
+    } finally {
+      for (const e of added) this.#reserved.delete(e.key);
+    }
+    for (const e of added) this.#pending.set(e.key, e);
+    return { added, duplicates };
+  }
+
+  /** Rewrites a pending entry (attempt count, next attempt time, last error). */
+  async update(entry: OutboxEntry): Promise<void> {
+    if (!this.#pending.has(entry.key)) return;
+    await writeFileDurable(this.#file(this.#pendingDir, entry.key), JSON.stringify(entry), this.#tmpDir);
+    this.#pending.set(entry.key, entry);
+  }
+
+  /** Records delivery (the marker first), then removes the pending entry. */
+  async markDelivered(entry: OutboxEntry, providerId?: string): Promise<void> {
+    await this.markDeliveredMany([entry], providerId);
+  }
+
+  /**
+   * Records delivery of several entries (a digest): all markers are written and their folder
+   * synced once, then all pending files are removed and that folder synced once.
+   */
+  async markDeliveredMany(entries: OutboxEntry[], providerId?: string): Promise<void> {
+    const at = this.#clock.now();
+    await Promise.all(
+      entries.map((e) => {
+        const mark: DeliveredMark = { key: e.key, id: e.id, channel: e.channel, at, providerId };
+        return writeFileDurable(this.#file(this.#deliveredDir, e.key), JSON.stringify(mark), this.#tmpDir, false);
+      }),
+    );
+    await syncDir(this.#deliveredDir);
+    for (const e of entries) this.#delivered.set(e.key, at);
+    await Promise.all(entries.map((e) => removeDurable(this.#file(this.#pendingDir, e.key), false)));
+    await syncDir(this.#pendingDir);
+    for (const e of entries) this.#pending.delete(e.key);
+  }
+
+  /** Moves a pending entry to the dead-letter list. */
+  async markDead(entry: OutboxEntry): Promise<void> {
+    const dead = { ...entry, deadAt: this.#clock.now() };
+    await writeFileDurable(this.#file(this.#deadDir, entry.key), JSON.stringify(dead), this.#tmpDir);
+    this.#dead.set(entry.key, dead);
+    await removeDurable(this.#file(this.#pendingDir, entry.key));
+    this.#pending.delete(entry.key);
+  }
+
+  /** Acknowledges (removes) a dead letter. Returns false when there is none with that id or key. */
+  async acknowledgeDead(idOrKey: string): Promise<boolean> {
+    const entry = this.#findDead(idOrKey);
+    if (!entry) return false;
+    await removeDurable(this.#file(this.#deadDir, entry.key));
+    this.#dead.delete(entry.key);
+    return true;
+  }
+
+  /** Puts a dead letter back in the queue with fresh attempts. */
+  async requeueDead(idOrKey: string): Promise<OutboxEntry | undefined> {
+    const entry = this.#findDead(idOrKey);
+    if (!entry) return undefined;
+    const fresh: OutboxEntry = { ...entry, attempts: 0, nextAttemptAt: this.#clock.now(), deadAt: undefined };
+    await writeFileDurable(this.#file(this.#pendingDir, entry.key), JSON.stringify(fresh), this.#tmpDir);
+    this.#pending.set(entry.key, fresh);
+    await removeDurable(this.#file(this.#deadDir, entry.key));
+    this.#dead.delete(entry.key);
+    return fresh;
+  }
+
+  #findDead(idOrKey: string): OutboxEntry | undefined {
+    return this.#dead.get(idOrKey) ?? [...this.#dead.values()].find((e) => e.id === idOrKey);
+  }
+
+  /** Forgets delivered keys older than `ttlMs`. */
+  async pruneDelivered(ttlMs: number): Promise<number> {
+    const cutoff = this.#clock.now() - ttlMs;
+    let removed = 0;
+    for (const [key, at] of this.#delivered) {
+      if (at >= cutoff) continue;
+      await removeDurable(this.#file(this.#deliveredDir, key), false);
+      this.#delivered.delete(key);
+      removed++;
+    }
+    if (removed > 0) await syncDir(this.#deliveredDir);
+    return removed;
+  }
+
+  pending(): OutboxEntry[] {
+    return [...this.#pending.values()];
+  }
+  dead(): OutboxEntry[] {
+    return [...this.#dead.values()];
+  }
+  getPending(key: string): OutboxEntry | undefined {
+    return this.#pending.get(key);
+  }
+  deliveredCount(): number {
+    return this.#delivered.size;
+  }
+
+  /** True when the last write worked and the folder is writable now. */
+  async writable(): Promise<boolean> {
+    try {
+      await access(this.#pendingDir, constants.W_OK);
+      await stat(this.#tmpDir);
+      return this.#lastWriteOk;
+    } catch {
+      return false;
+    }
+  }
+
+  #file(dir: string, key: string): string {
+    return path.join(dir, `${key}.json`);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * `traderadmin test-alert --channel email [--config FILE] [--message TEXT]`: asks the running
+ * bridge to send a sample notification through a channel now, and prints what happened for
+ * every recipient (the design's TestAlertNotification(channelType, message)).
+ */
+import { Command, Option } from 'commander';
+import { paint, type Output } from '../output.js';
+import { DEFAULT_CONFIG } from '../paths.js';
+import { callBridge, loadOrReport } from './bridge.js';
+
+interface Result {
+  channel: string;
+  recipient: string;
+  ok: boolean;
+  providerId?: string;
+  error?: string;
+}
+
+export function testAlertCommand(o: Output, setExit: (code: number) => void): Command {
+  return new Command('test-alert')
+    .description('send a sample notification through a channel now, through the running bridge, and show the result per recipient')
+    .addOption(new Option('--channel <channel>', 'channel to test').choices(['email', 'slack', 'sms', 'webhook', 'all']).default('all'))
+    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option('-m, --message <text>', 'message text', 'This is a test alert from TraderAdmin.')
+    .option('--url <url>', 'bridge URL (default: http://<alert_bridge.listen>)')
+    .option('--json', 'print the JSON answer')
+    .action(async (opts: { channel: string; config: string; message: string; url?: string; json?: boolean }) => {
+      const loaded = loadOrReport(opts.config, o);
+      if (!loaded) return setExit(1);
+      const res = await callBridge(loaded, 'POST', '/api/v1/test-alert', { channel: opts.channel, message: opts.message }, opts.url);
+      const body = res.body as { results?: Result[]; error?: string };
+      if (opts.json) o.out(JSON.stringify(body, null, 2));
+      if (!body?.results) {
+        o.err(paint(o, 'red', `✗ ${body?.error ?? `bridge answered ${res.status}`}`));
+        return setExit(1);
+      }
+      if (!opts.json) {
+        if (body.results.length === 0) o.err(paint(o, 'red', `✗ ${body.error ?? 'no channel enabled'}`));
+        for (const r of body.results) {
+          if (r.ok) o.out(paint(o, 'green', `✓ ${r.channel} → ${r.recipient}${r.providerId ? ` (${r.providerId})` : ''}`));
+          else o.err(paint(o, 'red', `✗ ${r.channel} → ${r.recipient}: ${r.error}`));
+        }
+      }
+      setExit(body.results.length > 0 && body.results.every((r) => r.ok) ? 0 : 1);
+    });
+}
