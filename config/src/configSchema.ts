@@ -423,8 +423,8 @@ const alertBridge = table(
     auth_user: optionalStr('When set, HTTP Basic auth with this user and auth_token as the password is accepted besides the bearer token.'),
     max_body_bytes: int('Largest accepted webhook request body.', { default: 1_048_576, min: 1024, max: 67_108_864, unit: 'bytes' }),
     dedup_window_seconds: int(
-      'How long delivered notification keys are remembered, so Alertmanager retries and cluster duplicates are sent once; keep it below the cooldown so reminders still go out.',
-      { default: 600, min: 10, max: 604_800, unit: 's' },
+      'How long delivered notification keys are remembered, so a retried post or an Alertmanager cluster peer\'s copy (both arrive within seconds) is sent once; below the cooldown, so reminders still go out.',
+      { default: 50, min: 10, max: 604_800, unit: 's' },
     ),
     retry_min_seconds: num('First retry delay; it doubles (with jitter) on each failed attempt up to retry_max_seconds.', {
       default: 2,
@@ -526,6 +526,21 @@ export const configSchema = table(
           'alerts_config.cooldown_minutes',
           `a ${c.alerts_config.cooldown_minutes}-minute cooldown is not a multiple of alertmanager.group_interval_seconds (${gi} s): Alertmanager re-sends only on group_interval ticks, so the real cooldown would be ${effective / 60} minutes`,
           `make group_interval_seconds a divisor of ${cooldownSeconds} (for example 60)`,
+        );
+      }
+    },
+  },
+  {
+    needs: ['alerts_config', 'alert_bridge'],
+    run: (c, report) => {
+      // Alertmanager's reminder after the cooldown carries the same idempotency key as the first
+      // notification; a dedup window that long would swallow it.
+      const cooldownSeconds = c.alerts_config.cooldown_minutes * 60;
+      if (c.alert_bridge.dedup_window_seconds >= cooldownSeconds) {
+        report(
+          'alert_bridge.dedup_window_seconds',
+          `${c.alert_bridge.dedup_window_seconds} s is not shorter than the ${c.alerts_config.cooldown_minutes}-minute cooldown: the bridge would drop Alertmanager's reminders as duplicates`,
+          `set it below ${cooldownSeconds} (for example ${Math.max(1, Math.floor(cooldownSeconds / 2))})`,
         );
       }
     },

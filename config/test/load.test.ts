@@ -139,6 +139,13 @@ describe('problems are reported with line, key and hint', () => {
     ]);
   });
 
+  it('refuses a bridge dedup window as long as the cooldown, which would swallow reminders', () => {
+    expect(problemLines('[alerts_config]\ncooldown_minutes = 5\n[alert_bridge]\ndedup_window_seconds = 300\n')).toEqual([
+      "4 error alert_bridge.dedup_window_seconds: 300 s is not shorter than the 5-minute cooldown: the bridge would drop Alertmanager's reminders as duplicates",
+    ]);
+    expect(problemLines('[alerts_config]\ncooldown_minutes = 5\n[alert_bridge]\ndedup_window_seconds = 299\n')).toEqual([]);
+  });
+
   it('lists every problem at once, in file order', () => {
     const text = [
       '[alerts_config]',
