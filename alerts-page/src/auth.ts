@@ -1,0 +1,128 @@
+/**
+ * Who may use the page. On loopback without a token anyone on this machine may (like the
+ * other parts); with alerts_page.auth_token set, the page asks for the token once and keeps a
+ * session in an HttpOnly, SameSite=Strict cookie; scripts may send it as a bearer token.
+ * Requests whose Host is not this page are refused (DNS rebinding), and so are cross-site
+ * writes (Origin check, JSON bodies only).
+ */
+import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+export const SESSION_COOKIE = 'traderadmin_page_session';
+
+export interface AuthOptions {
+  /** The token; undefined means no login. */
+  token?: string;
+  /** Host names the page answers to, besides loopback ones. */
+  hosts: readonly string[];
+  /** Session lifetime. @default 12 hours */
+  sessionMs?: number;
+  clock?: () => number;
+}
+
+interface Session {
+  user: string;
+  expires: number;
+}
+
+/** Compares in constant time (through fixed-length digests, so lengths leak nothing either). */
+export function sameSecret(a: string, b: string): boolean {
+  const h = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(h(a), h(b));
+}
+
+function cookies(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
+
+/** A user name a person or proxy gave: printable, short. */
+export function cleanUser(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const s = value
+    .replace(/[^\p{L}\p{N} ._@+-]/gu, '')
+    .trim()
+    .slice(0, 64);
+  return s || undefined;
+}
+
+/** Sessions and the request guards. */
+export class PageAuth {
+  private readonly sessions = new Map<string, Session>();
+  private readonly sessionMs: number;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: AuthOptions) {
+    this.sessionMs = options.sessionMs ?? 12 * 3600_000;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  get required(): boolean {
+    return this.options.token !== undefined;
+  }
+
+  /** Without a token, refuses requests for another Host (a rebound DNS name pointing here). */
+  hostGuard = (req: Request, res: Response, next: NextFunction): void => {
+    // With a token, the token protects; without one, only this machine's own names are served.
+    if (this.required) return next();
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    if (LOOPBACK.test(host) || this.options.hosts.includes(host)) return next();
+    res.status(421).type('text/plain').send('this page answers only to its own address');
+  };
+
+  /** Refuses cross-site writes: the Origin, when sent, must be this page. */
+  originGuard = (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const origin = req.headers.origin;
+    if (origin && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`) {
+      res.status(403).json({ error: 'cross-site request refused' });
+      return;
+    }
+    next();
+  };
+
+  /** The session's user, or undefined when the request is not signed in. */
+  session(req: Request): Session | undefined {
+    if (!this.required) return { user: '', expires: Infinity };
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) return sameSecret(bearer, this.options.token!) ? { user: '', expires: Infinity } : undefined;
+    const id = cookies(req)[SESSION_COOKIE];
+    const s = id ? this.sessions.get(id) : undefined;
+    if (!s) return undefined;
+    if (s.expires < this.clock()) {
+      this.sessions.delete(id!);
+      return undefined;
+    }
+    return s;
+  }
+
+  /** Who did it, for the history: the proxy's user header, the name given at login, or "local user". */
+  user(req: Request): string {
+    return (
+      cleanUser(req.headers['x-remote-user']) ?? cleanUser(req.headers['x-forwarded-user']) ?? (this.session(req)?.user || 'local user')
+    );
+  }
+
+  /** Checks a token and opens a session; returns the Set-Cookie value, or undefined when wrong. */
+  login(token: string, user: string | undefined): string | undefined {
+    if (!this.required || !sameSecret(token, this.options.token!)) return undefined;
+    const now = this.clock();
+    for (const [id, s] of this.sessions) if (s.expires < now) this.sessions.delete(id);
+    const id = randomBytes(32).toString('base64url');
+    this.sessions.set(id, { user: user ?? '', expires: now + this.sessionMs });
+    return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.sessionMs / 1000)}`;
+  }
+
+  /** Ends the request's session; returns the Set-Cookie value that clears the cookie. */
+  logout(req: Request): string {
+    const id = cookies(req)[SESSION_COOKIE];
+    if (id) this.sessions.delete(id);
+    return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
+  }
+}

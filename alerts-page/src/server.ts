@@ -1,0 +1,265 @@
+/**
+ * The alerts configuration page's HTTP server: one HTML page, its script (TypeScript bundled
+ * by esbuild at start) and stylesheet, and a small JSON API over ConfigEditor and the bridge.
+ */
+import { parseListen, resolveFromConfig } from '@traderadmin/config';
+import { connectAddress } from '@traderadmin/rules-gen';
+import { build } from 'esbuild';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PageAuth, cleanUser } from './auth.js';
+import { sendTestAlert } from './bridge.js';
+import { literalSecrets, scrub } from './changes.js';
+import { loadFrom, stackDeployer, type Deployer } from './deploy.js';
+import { ConfigEditor } from './editor.js';
+import { ConfigHistory } from './history.js';
+import type { Draft } from './shared/api.js';
+
+const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web');
+
+export interface AlertsPageOptions {
+  /** The config.toml to edit. */
+  configFile: string;
+  /** Overrides alerts_page.listen ("127.0.0.1:0" picks a free port). */
+  listen?: string;
+  /** Folder of the generated Prometheus/Alertmanager files. @default data/generated beside the config folder, as `traderadmin up` */
+  out?: string;
+  prometheusUrl?: string;
+  alertmanagerUrl?: string;
+  /** @default http://<alert_bridge.listen> */
+  bridgeUrl?: string;
+  /** Overrides alerts_page.history_dir. */
+  historyDir?: string;
+  /** Environment for env: secrets. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
+  clock?: () => Date;
+  /** One line per event; never given a secret. @default nothing */
+  log?: (line: string) => void;
+  /** How changes are put into effect. @default rules-gen's applyConfig on the configured stack */
+  deployer?: Deployer;
+}
+
+export interface RunningPage {
+  /** http://host:port/ */
+  url: string;
+  editor: ConfigEditor;
+  close(): Promise<void>;
+}
+
+/** Bundles the browser code (web/main.ts and src/shared) into one ES module. */
+export async function bundleClient(): Promise<string> {
+  const result = await build({
+    entryPoints: [path.join(WEB, 'main.ts')],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void> | void;
+const wrap =
+  (handler: Handler) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    Promise.resolve(handler(req, res)).catch(next);
+  };
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Starts the page for a config file. */
+export async function startAlertsPage(options: AlertsPageOptions): Promise<RunningPage> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => {});
+  const configFile = path.resolve(options.configFile);
+  const loaded = loadFrom(configFile, env);
+  const { config } = loaded;
+  const listen = options.listen ?? config.alerts_page.listen;
+  // Port 0 (a free port) is allowed here, for tests; the config key itself needs a real port.
+  const where = parseListen(listen.replace(/:0$/, ':1'));
+  if (!where) throw new Error(`alerts_page.listen "${listen}" is not HOST:PORT`);
+  if (listen.endsWith(':0')) where.port = 0;
+  const token = config.alerts_page.auth_token?.reveal(env);
+  const bridgeUrl = options.bridgeUrl ?? `http://${connectAddress(config.alert_bridge.listen)}`;
+  const history = new ConfigHistory({
+    dir: options.historyDir ?? resolveFromConfig(loaded, config.alerts_page.history_dir),
+    keep: config.alerts_page.history_keep,
+    clock: options.clock,
+  });
+  const deployer =
+    options.deployer ??
+    stackDeployer({
+      out: options.out ?? path.join(path.dirname(configFile), '..', 'data', 'generated'),
+      prometheusUrl: options.prometheusUrl,
+      alertmanagerUrl: options.alertmanagerUrl,
+      bridgeUrl,
+      env,
+      fetch: options.fetch,
+    });
+  const editor = new ConfigEditor({ configFile, history, deployer, env, bridgeUrl, log });
+  const auth = new PageAuth({ token, hosts: [where.host.toLowerCase()] });
+  const script = await bundleClient();
+  const html = readFileSync(path.join(WEB, 'index.html'), 'utf8');
+  const css = readFileSync(path.join(WEB, 'style.css'), 'utf8');
+  const loginHtml = readFileSync(path.join(WEB, 'login.html'), 'utf8');
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(auth.hostGuard);
+  app.use((_req, res, next) => {
+    res.set({
+      'content-security-policy':
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    next();
+  });
+  app.use(auth.originGuard);
+
+  app.get('/healthz', (_req, res) => void res.type('text/plain').send('ok\n'));
+  app.get('/style.css', (_req, res) => void res.type('text/css').send(css));
+
+  app.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+    const body = (req.body ?? {}) as { token?: unknown; user?: unknown };
+    const cookie = typeof body.token === 'string' ? auth.login(body.token, cleanUser(body.user)) : undefined;
+    if (!cookie) {
+      log('login refused: wrong token');
+      // A little slower for a wrong token: guessing stays slow.
+      setTimeout(
+        () =>
+          res
+            .status(401)
+            .type('html')
+            .send(loginHtml.replace('<!--error-->', '<p class="problem" role="alert">That token is not right.</p>')),
+        300,
+      );
+      return;
+    }
+    res.set('set-cookie', cookie).redirect(303, '/');
+  });
+  app.post('/logout', (req, res) => void res.set('set-cookie', auth.logout(req)).redirect(303, '/'));
+
+  // Everything below needs a session when a token is configured.
+  app.use((req, res, next) => {
+    if (auth.session(req)) return next();
+    if (req.path.startsWith('/api/')) res.status(401).json({ error: 'sign in first: this page needs alerts_page.auth_token' });
+    else res.status(401).type('html').send(loginHtml);
+  });
+
+  app.get('/', (_req, res) => void res.type('html').send(html.replace('{{FILE}}', escapeHtml(configFile))));
+  app.get('/app.js', (_req, res) => void res.type('text/javascript').send(script));
+
+  const api = express.Router();
+  // JSON only: a cross-site HTML form cannot send it, so no other site can make a visitor's browser apply or test.
+  api.use((req, res, next) => {
+    if (req.method === 'POST' && !req.is('application/json'))
+      return void res.status(415).json({ error: 'send JSON (content-type: application/json)' });
+    next();
+  });
+  api.use(express.json({ limit: '256kb' }));
+  const draftOf = (req: Request): Draft | undefined => {
+    const draft = (req.body as { draft?: unknown } | undefined)?.draft;
+    return draft && typeof draft === 'object' && !Array.isArray(draft) ? (draft as Draft) : undefined;
+  };
+  const needDraft = (req: Request, res: Response): Draft | undefined => {
+    const draft = draftOf(req);
+    if (!draft) res.status(400).json({ error: 'send {"draft": {...}} as JSON' });
+    return draft;
+  };
+  const secretsNow = () => {
+    try {
+      return literalSecrets(editor.read().raw);
+    } catch {
+      return [];
+    }
+  };
+
+  api.get('/state', (req, res) => void res.json({ ...editor.state(auth.user(req)), auth: auth.required }));
+  api.post('/validate', (req, res) => {
+    const draft = needDraft(req, res);
+    if (draft) res.json(editor.validate(draft));
+  });
+  api.post('/diff', (req, res) => {
+    const draft = needDraft(req, res);
+    if (draft) res.json(editor.diff({ draft }));
+  });
+  api.post(
+    '/apply',
+    wrap(async (req, res) => {
+      const draft = needDraft(req, res);
+      if (!draft) return;
+      const answer = await editor.apply({ draft }, req.headers['if-match'], auth.user(req));
+      res.status(answer.status).json(answer.body);
+    }),
+  );
+  api.get('/history', (_req, res) => void res.json(scrub({ items: history.list() }, secretsNow())));
+  api.post('/history/:id/diff', (req, res) => {
+    const version = history.read(String(req.params.id));
+    if (!version) return void res.status(404).json({ error: 'no such version' });
+    res.json(editor.diff({ text: version.text }));
+  });
+  api.post(
+    '/history/:id/restore',
+    wrap(async (req, res) => {
+      const answer = await editor.apply({ restore: String(req.params.id) }, req.headers['if-match'], auth.user(req));
+      res.status(answer.status).json(answer.body);
+    }),
+  );
+  api.post(
+    '/test-alert',
+    wrap(async (req, res) => {
+      const body = (req.body ?? {}) as { channel?: unknown; message?: unknown };
+      const channel = typeof body.channel === 'string' ? body.channel : 'all';
+      const message = typeof body.message === 'string' ? body.message.slice(0, 1000) : undefined;
+      // The bridge's token from the file as it is now (a page started earlier may be behind).
+      let bridgeToken: string | undefined;
+      try {
+        bridgeToken = loadFrom(configFile, env).config.alert_bridge.auth_token?.reveal(env);
+      } catch {
+        bridgeToken = config.alert_bridge.auth_token?.reveal(env);
+      }
+      const result = await sendTestAlert({ bridgeUrl, token: bridgeToken, channel, message, fetch: options.fetch });
+      log(`test alert on ${channel}: ${result.ok ? 'delivered' : 'failed'}`);
+      res.status(200).json(scrub(result, [...secretsNow(), ...(bridgeToken ? [bridgeToken] : [])]));
+    }),
+  );
+  app.use('/api', api);
+
+  app.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not found' }));
+  app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.status && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json({ error: error.type === 'entity.too.large' ? 'request too large' : 'bad request' });
+      return;
+    }
+    log(`request failed: ${scrub(error.message ?? String(error), secretsNow())}`);
+    res.status(500).json({ error: 'internal error: see the page server log' });
+  });
+
+  const server = app.listen(where.port, where.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}/`;
+  log(`alerts page for ${configFile} at ${url}${auth.required ? ' (token required)' : ''}`);
+  return {
+    url,
+    editor,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `traderadmin page --config FILE`: the alerts configuration page (alerts_page.listen, by
+ * default http://127.0.0.1:9096/) in the foreground until SIGINT/SIGTERM. It edits, validates,
+ * tests and applies [alerts_config] from a browser; see alerts-page/README.md.
+ */
+import { Command } from 'commander';
+import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
+import { paint, type Output } from '../output.js';
+import { DEFAULT_CONFIG } from '../paths.js';
+
+interface PageOptions {
+  config: string;
+  out?: string;
+  listen?: string;
+}
+
+export function pageCommand(o: Output, setExit: (code: number) => void): Command {
+  return new Command('page')
+    .description('serve the alerts configuration page: edit, validate, test and apply [alerts_config] from a browser, until SIGINT/SIGTERM')
+    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option(
+      '--out <dir>',
+      'folder of the generated Prometheus/Alertmanager files (default: data/generated beside the config folder, as "traderadmin up")',
+    )
+    .option('--listen <host:port>', 'overrides alerts_page.listen')
+    .action(async (opts: PageOptions) => {
+      try {
+        const loaded = loadConfig(opts.config);
+        for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        for (const p of error.problems) o.err(paint(o, 'red', formatProblem(p)));
+        o.err(paint(o, 'red', `✗ ${opts.config} is not valid: fix it (traderadmin validate) before starting the page`));
+        return setExit(1);
+      }
+      // Loaded here, not at the top: other commands need neither express nor esbuild.
+      const { startAlertsPage } = await import('@traderadmin/alerts-page');
+      const page = await startAlertsPage({ configFile: opts.config, out: opts.out, listen: opts.listen, log: (line) => o.err(line) });
+      o.out(`alerts configuration page for ${page.editor.file} at ${page.url}`);
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      o.err(`${signal}: stopping the alerts page`);
+      await page.close();
+      setExit(0);
+    });
+}
