@@ -4,7 +4,17 @@
  */
 import { Command, CommanderError } from 'commander';
 import { upCommand } from './commands/up.js';
+import { applyCommand } from './commands/apply.js';
+import { diffCommand } from './commands/diff.js';
+import { explainCommand } from './commands/explain.js';
+import { generateCommand } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
+import { bridgeCommand } from './commands/bridge.js';
+import { testAlertCommand } from './commands/test-alert.js';
+import { silenceCommand } from './commands/silence.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { exporterCommand } from './commands/exporter.js';
+import { pageCommand } from './commands/page.js';
 import { terminalOutput, type Output } from './output.js';
 
 export const VERSION = '0.1.0';
@@ -17,7 +27,17 @@ export function buildProgram(o: Output, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) })
     .exitOverride();
   program.addCommand(validateCommand(o, setExit));
+  program.addCommand(emulatorCommand(o, setExit));
+  program.addCommand(exporterCommand(o, setExit));
+  program.addCommand(bridgeCommand(o, setExit));
+  program.addCommand(testAlertCommand(o, setExit));
+  program.addCommand(silenceCommand(o, setExit));
+  program.addCommand(generateCommand(o, setExit));
+  program.addCommand(explainCommand(o, setExit));
+  program.addCommand(diffCommand(o, setExit));
+  program.addCommand(applyCommand(o, setExit));
   program.addCommand(upCommand(o, setExit));
+  program.addCommand(pageCommand(o, setExit));
   // addCommand() does not pass on exitOverride and output settings the way command() does.
   for (const command of program.commands) command.copyInheritedSettings(program);
   return program;

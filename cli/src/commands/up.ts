@@ -33,6 +33,7 @@ function listenAddresses(config: Config): Array<{ key: string; listen: string }>
     { key: 'alert_bridge.listen', listen: config.alert_bridge.listen },
     { key: 'prometheus.listen', listen: config.prometheus.listen },
     { key: 'alertmanager.listen', listen: config.alertmanager.listen },
+    { key: 'alerts_page.listen', listen: config.alerts_page.listen },
   ];
   if (config.broker.mode === 'emulator') {
     list.push({ key: 'broker.port', listen: `${config.broker.host}:${config.broker.port}` });
@@ -103,6 +104,16 @@ export function stackServices(loaded: LoadedConfig, dataDir: string, commands: R
         ['bridge', '--config', loaded.file],
         httpReady(`${url(config.alert_bridge.listen)}/healthz`),
         url(config.alert_bridge.listen),
+      ),
+    );
+  }
+  if (commands.has('page')) {
+    services.push(
+      node(
+        'page',
+        ['page', '--config', loaded.file],
+        httpReady(`${url(config.alerts_page.listen)}/healthz`),
+        url(config.alerts_page.listen),
       ),
     );
   }
@@ -245,6 +256,7 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
         ['Prometheus', url(c.prometheus.listen)],
         ['Alertmanager', url(c.alertmanager.listen)],
         ['Alert bridge', commands.has('bridge') ? url(c.alert_bridge.listen) : undefined],
+        ['Alerts configuration page', commands.has('page') ? url(c.alerts_page.listen) : undefined],
         ['Emulator control API', c.broker.mode === 'emulator' ? `${url(c.emulator.control_listen)}/control/state` : undefined],
         ['Grafana dashboards', 'docker compose up (see README), then http://127.0.0.1:3000'],
       ];
