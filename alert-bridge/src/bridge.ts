@@ -145,7 +145,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   const cfg = () => current.config;
   const dataDir = resolveFromConfig(loaded, loaded.config.alert_bridge.data_dir);
   const build = (config: Config) =>
-    buildNotifiers({ config, links: linksOf(config), fetch: fetchFn, clock, timeoutMs: deps.providerTimeoutMs });
+    buildNotifiers({ config, links: linksOf(config), fetch: fetchFn, clock, timeoutMs: deps.providerTimeoutMs, env });
   let notifiers = build(loaded.config);
 
   const outbox = await Outbox.open({ dir: path.join(dataDir, 'outbox'), clock, logger });

@@ -15,6 +15,8 @@ export interface EmailNotifierOptions {
   links: LinkContext;
   /** Connection, greeting and socket timeouts. @default 15000 */
   timeoutMs?: number;
+  /** Environment of env: secrets. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface SmtpError {
@@ -54,7 +56,7 @@ export function emailNotifier(options: EmailNotifierOptions): Notifier {
     secure: c.smtp_tls === 'tls' || (c.smtp_tls === 'auto' && c.smtp_port === 465),
     requireTLS: c.smtp_tls === 'starttls',
     ignoreTLS: c.smtp_tls === 'none',
-    auth: c.smtp_user ? { user: c.smtp_user, pass: c.smtp_password?.reveal() ?? '' } : undefined,
+    auth: c.smtp_user ? { user: c.smtp_user, pass: c.smtp_password?.reveal(options.env) ?? '' } : undefined,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,

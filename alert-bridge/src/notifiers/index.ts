@@ -17,6 +17,8 @@ export interface BuildNotifiersOptions {
   clock: Clock;
   /** Per-request timeout of every channel. @default 15000 */
   timeoutMs?: number;
+  /** Environment that env: secrets are read from at delivery time. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One notifier for every enabled channel. Construction errors are collected, not thrown one by one. */
@@ -39,7 +41,7 @@ export function buildNotifiers(options: BuildNotifiersOptions): Map<ChannelName,
 
 function build(channel: ChannelName, o: BuildNotifiersOptions): Notifier {
   const n = o.config.alerts_config.notifications;
-  const common = { links: o.links, clock: o.clock, fetch: o.fetch, timeoutMs: o.timeoutMs };
+  const common = { links: o.links, clock: o.clock, fetch: o.fetch, timeoutMs: o.timeoutMs, env: o.env };
   switch (channel) {
     case 'email':
       return emailNotifier({ config: n.email, ...common });

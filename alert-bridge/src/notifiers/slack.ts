@@ -17,6 +17,8 @@ export interface SlackNotifierOptions {
   clock: Clock;
   /** @default 15000 */
   timeoutMs?: number;
+  /** Environment of env: secrets. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The Slack channel: one recipient, the configured webhook. */
@@ -28,7 +30,7 @@ export function slackNotifier(options: SlackNotifierOptions): Notifier {
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
       let url: string;
       try {
-        url = c.webhook_url?.reveal() ?? '';
+        url = c.webhook_url?.reveal(options.env) ?? '';
         if (!url) throw new Error('webhook_url is not set');
       } catch (error) {
         return { status: 'permanent', reason: 'config', error: `Slack webhook URL unavailable: ${(error as Error).message}` };

@@ -40,6 +40,8 @@ export interface SmsNotifierOptions {
   clock: Clock;
   /** @default 15000 */
   timeoutMs?: number;
+  /** Environment of env: secrets. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The SMS channel: one message per number in `to`. */
@@ -53,8 +55,8 @@ export function smsNotifier(options: SmsNotifierOptions): Notifier {
       let sid: string;
       let token: string;
       try {
-        sid = c.account_sid?.reveal() ?? '';
-        token = c.auth_token?.reveal() ?? '';
+        sid = c.account_sid?.reveal(options.env) ?? '';
+        token = c.auth_token?.reveal(options.env) ?? '';
         if (!sid || !token) throw new Error('account_sid and auth_token must be set');
       } catch (error) {
         return { status: 'permanent', reason: 'config', error: `Twilio credentials unavailable: ${(error as Error).message}` };

@@ -15,6 +15,8 @@ export interface WebhookNotifierOptions {
   clock: Clock;
   /** @default 15000 */
   timeoutMs?: number;
+  /** Environment of env: secrets. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The webhook channel: one POST per configured URL. */
@@ -31,7 +33,7 @@ export function webhookNotifier(options: WebhookNotifierOptions): Notifier {
         'user-agent': 'traderadmin-alert-bridge/0.1',
       };
       try {
-        if (c.bearer_token) headers.authorization = `Bearer ${c.bearer_token.reveal()}`;
+        if (c.bearer_token) headers.authorization = `Bearer ${c.bearer_token.reveal(options.env)}`;
       } catch (error) {
         return { status: 'permanent', reason: 'config', error: `webhook bearer_token unavailable: ${(error as Error).message}` };
       }
