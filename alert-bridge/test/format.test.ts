@@ -150,6 +150,20 @@ describe('sms', () => {
   });
 });
 
+describe('sms content', () => {
+  it('gives a single alert its description, with the value and the limit, not just the summary', () => {
+    const text = renderSms([note([alert()])], links);
+    expect(text).toContain('1,250 ms (limit 1,000 ms)');
+    expect(smsSegments(text)).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps one summary line per alert in a digest', () => {
+    const text = renderSms([note([alert(), alert({ fingerprint: 'b', labels: { account: 'U7654321' } })])], links);
+    expect(text).not.toContain('limit 1,000 ms');
+    expect(text.match(/Order round trip on/g)).toHaveLength(2);
+  });
+});
+
 describe('webhook', () => {
   it('documents alerts with masked account, links and the idempotency key', () => {
     const body = renderWebhook([note()], links, { id: 'n1', key: 'k1' });

@@ -91,7 +91,7 @@ const SEV: Record<string, string> = { critical: 'CRIT', warning: 'WARN', info: '
 
 /**
  * Renders an SMS: tag, alert name, masked account (***4567 in SMS so the text stays GSM-7),
- * the summary, then as many more alerts as fit in two segments.
+ * the description of a single alert (or each alert's summary in a digest), cut to two segments.
  */
 export function renderSms(notifications: Notification[], links: LinkContext): string {
   const view = buildView(notifications, links);
@@ -108,7 +108,10 @@ export function renderSms(notifications: Notification[], links: LinkContext): st
         view.notifications > 1 || view.tag !== (a.status === 'firing' ? 'FIRING' : 'RESOLVED')
           ? `${a.status === 'firing' ? 'FIRING' : 'OK'} `
           : '';
-      parts.push(`${status}${a.name}${a.account ? ` ${a.account}` : ''}: ${a.summary}${a.value ? ` (${a.value})` : ''}`);
+      // One alert: the description, which carries the value and the limit the trader needs to act;
+      // a digest: one summary line per alert.
+      const text = alerts.length === 1 && a.description ? a.description : a.summary;
+      parts.push(`${status}${a.name}${a.account ? ` ${a.account}` : ''}: ${text}${a.value ? ` (${a.value})` : ''}`);
     }
     if (alerts.length > 10) parts.push(`+${alerts.length - 10} more`);
     if (view.truncatedAlerts > 0) parts.push(`+${view.truncatedAlerts} not shown`);
