@@ -268,7 +268,7 @@ function alertRules(c: Config): AlertRule[] {
       expr: `sum(component:trader_api_errors:increase1h) > ${th.apiErrors.exprValue}`,
       forSeconds: 0,
       severity: 'warning',
-      summary: ['Too many API errors in the last hour'],
+      summary: ['Excessive API errors in the last hour'],
       description: [
         { value: 'count' },
         ` API errors in the last hour, more than the limit of ${th.apiErrors.display} (max_api_errors_per_hour).`,
