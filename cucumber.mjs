@@ -4,6 +4,6 @@ export default {
   paths: ['features/**/*.feature'],
   import: ['features/support/**/*.ts', 'features/step_definitions/**/*.ts'],
   format: ['progress', 'summary'],
-  formatOptions: { snippetInterface: 'async-await' },
+  formatOptions: { snippetInterface: 'async-await', printAttachments: true },
   strict: true,
 };

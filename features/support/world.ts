@@ -6,6 +6,7 @@ import { After, Before, setDefaultTimeout, setWorldConstructor, World } from '@c
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Chain, type ChainOptions } from './chain.js';
 
 setDefaultTimeout(60_000);
 
@@ -21,6 +22,21 @@ export class TraderWorld extends World {
   last?: CommandResult;
   /** Cleanups run in reverse order after each scenario. */
   cleanups: Array<() => Promise<void> | void> = [];
+  /** What the Given steps asked of the chain, before it starts. */
+  chainOptions: ChainOptions = {};
+  chain?: Chain;
+  /** Scratch values steps hand to each other. */
+  notes: Record<string, unknown> = {};
+
+  /** The running chain, started with the options the Given steps set. */
+  async ensureChain(): Promise<Chain> {
+    if (!this.chain) {
+      this.chain = await Chain.start(this.scratch('chain'), this.chainOptions);
+      const chain = this.chain;
+      this.cleanups.push(() => chain.stop());
+    }
+    return this.chain;
+  }
 
   scratch(name: string): string {
     return path.join(this.dir, name);
@@ -34,7 +50,12 @@ Before(function (this: TraderWorld) {
   this.configFile = this.scratch('config.toml');
 });
 
-After(async function (this: TraderWorld) {
+After(async function (this: TraderWorld, { result }) {
+  if (result?.status === 'FAILED' && this.chain) {
+    // What the bridge did and what the peers answered: the first thing to read when a chain scenario fails.
+    const rejected = this.chain.slack.requests.filter((r) => r.status >= 400).map((r) => `slack ${r.status}: ${this.chain!.slack.lastProblems().join('; ')}`);
+    this.attach(['--- bridge log (last 40 lines)', ...this.chain.bridgeLog.slice(-40), ...rejected].join('\n'));
+  }
   for (const cleanup of this.cleanups.reverse()) await cleanup();
   rmSync(this.dir, { recursive: true, force: true });
 });
