@@ -1,0 +1,267 @@
+/**
+ * "Alerts and delivery" (uid alerts-delivery): what is firing, what is silenced, and whether
+ * the alert bridge delivers notifications (alert AlertDeliveryFailing links here).
+ */
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { PanelBuilder as TextPanel, TextMode } from '@grafana/grafana-foundation-sdk/text';
+import {
+  BigValueColorMode,
+  BigValueGraphMode,
+  BigValueTextMode,
+  GraphDrawStyle,
+  LegendDisplayMode,
+  LegendPlacement,
+  ReduceDataOptionsBuilder,
+  SortOrder,
+  StackingConfigBuilder,
+  StackingMode,
+  TableSortByFieldStateBuilder,
+  TooltipDisplayMode,
+  VizLegendOptionsBuilder,
+  VizTooltipOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
+import { JOBS } from '@traderadmin/rules-gen';
+import { ALERTMANAGER, DASHBOARD_UIDS, PROMETHEUS } from '../datasources.js';
+import { colour, grid, prom, thresholds, type DashboardOptions } from './common.js';
+
+/** Grafana's silences page for the provisioned Alertmanager data source. */
+export const SILENCES_URL = `/alerting/silences?alertmanager=${ALERTMANAGER.uid}`;
+
+function stat(title: string, unit: string, description: string): StatPanel {
+  return new StatPanel()
+    .title(title)
+    .description(description)
+    .datasource(PROMETHEUS)
+    .unit(unit)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false).fields(''))
+    .graphMode(BigValueGraphMode.None)
+    .colorMode(BigValueColorMode.Value)
+    .textMode(BigValueTextMode.Auto)
+    .colorScheme(colour(dashboard.FieldColorModeId.Thresholds));
+}
+
+function series(title: string, description: string): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title(title)
+    .description(description)
+    .datasource(PROMETHEUS)
+    .colorScheme(colour(dashboard.FieldColorModeId.PaletteClassic))
+    .legend(
+      new VizLegendOptionsBuilder()
+        .displayMode(LegendDisplayMode.Table)
+        .placement(LegendPlacement.Right)
+        .showLegend(true)
+        .calcs(['sum', 'lastNotNull']),
+    )
+    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
+}
+
+/** Builds the "Alerts and delivery" dashboard model. */
+export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashboard.Dashboard {
+  let id = 0;
+  const next = () => ++id;
+  const b = new dashboard.DashboardBuilder('Alerts and delivery')
+    .uid(DASHBOARD_UIDS.delivery)
+    .description('Firing alerts, silences, and the alert bridge: deliveries, failures, queues and latency by channel.')
+    .tags(['traderadmin', 'alerting'])
+    .readonly()
+    .refresh('10s')
+    .time({ from: 'now-24h', to: 'now' })
+    .timezone('browser')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .annotation(
+      new dashboard.AnnotationQueryBuilder()
+        .name('Annotations & Alerts')
+        .builtIn(1)
+        .datasource({ type: 'grafana', uid: '-- Grafana --' })
+        .enable(true)
+        .hide(true)
+        .iconColor('blue')
+        .type('dashboard'),
+    )
+    .link(
+      new dashboard.DashboardLinkBuilder('Trading overview')
+        .type(dashboard.DashboardLinkType.Link)
+        .url(`/d/${DASHBOARD_UIDS.overview}/trading-overview`)
+        .icon('dashboard')
+        .keepTime(true),
+    )
+    .link(
+      new dashboard.DashboardLinkBuilder('Silences')
+        .type(dashboard.DashboardLinkType.Link)
+        .url(SILENCES_URL)
+        .icon('bell-slash')
+        .tooltip('Silences in Alertmanager'),
+    )
+    .link(
+      new dashboard.DashboardLinkBuilder('Alert rules')
+        .type(dashboard.DashboardLinkType.Link)
+        .url('/alerting/list?search=datasource:Prometheus')
+        .icon('bell'),
+    );
+
+  b.withPanel(
+    stat('Firing now', 'none', 'Alerts firing now, Watchdog (the dead man’s switch, always firing) excluded.')
+      .decimals(0)
+      .withTarget(prom('A', 'count(ALERTS{alertstate="firing", alertname!="Watchdog"}) or vector(0)', { legend: 'firing' }))
+      .thresholds(thresholds([null, 'green'], [1, 'red']))
+      .id(next())
+      .gridPos(grid(0, 0, 4, 4)),
+  );
+  b.withPanel(
+    stat('Active silences', 'none', 'Silences active in Alertmanager (scraped from Alertmanager itself).')
+      .decimals(0)
+      .withTarget(prom('A', 'sum(alertmanager_silences{state="active"}) or vector(0)', { legend: 'silences' }))
+      .thresholds(thresholds([null, 'text'], [1, 'orange']))
+      .links([new dashboard.DashboardLinkBuilder('Manage silences').url(SILENCES_URL)])
+      .id(next())
+      .gridPos(grid(4, 0, 4, 4)),
+  );
+  b.withPanel(
+    stat('Sent', 'none', 'Notifications the bridge delivered over the time range.')
+      .decimals(0)
+      .withTarget(
+        prom('A', 'sum(increase(alert_bridge_notifications_sent_total[$__range])) or vector(0)', { legend: 'sent', instant: true }),
+      )
+      .thresholds(thresholds([null, 'text']))
+      .id(next())
+      .gridPos(grid(8, 0, 4, 4)),
+  );
+  b.withPanel(
+    stat('Failed', 'none', 'Delivery attempts that failed over the time range (retried or given up).')
+      .decimals(0)
+      .withTarget(
+        prom('A', 'sum(increase(alert_bridge_notifications_failed_total[$__range])) or vector(0)', { legend: 'failed', instant: true }),
+      )
+      .thresholds(thresholds([null, 'green'], [1, 'orange']))
+      .id(next())
+      .gridPos(grid(12, 0, 4, 4)),
+  );
+  b.withPanel(
+    stat('Dead letters', 'none', 'Notifications the bridge gave up on (alert AlertDeliveryFailing).')
+      .decimals(0)
+      .withTarget(prom('A', 'sum(alert_bridge_dead_letters) or vector(0)', { legend: 'dead letters' }))
+      .thresholds(thresholds([null, 'green'], [1, 'red']))
+      .id(next())
+      .gridPos(grid(16, 0, 4, 4)),
+  );
+  b.withPanel(
+    stat('Oldest queued', 's', 'Age of the oldest notification still waiting for delivery (alert AlertDeliveryFailing).')
+      .decimals(0)
+      .withTarget(prom('A', 'max(alert_bridge_oldest_queued_age_seconds)', { legend: 'oldest' }))
+      .thresholds(thresholds([null, 'green'], [60, 'orange'], [300, 'red']))
+      .noValue('queue empty')
+      .id(next())
+      .gridPos(grid(20, 0, 4, 4)),
+  );
+
+  b.withPanel(
+    new TablePanel()
+      .title('Firing alerts')
+      .description('Every alert firing now, from Prometheus ALERTS.')
+      .datasource(PROMETHEUS)
+      .withTarget(prom('A', 'ALERTS{alertstate="firing"}', { instant: true, table: true }))
+      .withTransformation({
+        id: 'organize',
+        options: {
+          excludeByName: { Time: true, Value: true, __name__: true, alertstate: true },
+          indexByName: { alertname: 0, severity: 1, account: 2 },
+          renameByName: { alertname: 'Alert', severity: 'Severity', account: 'Account' },
+        },
+      })
+      .sortBy([new TableSortByFieldStateBuilder().displayName('Severity')])
+      .noValue('nothing firing')
+      .id(next())
+      .gridPos(grid(0, 4, 14, 8)),
+  );
+  b.withPanel(
+    new TextPanel()
+      .title('Silences')
+      .mode(TextMode.Markdown)
+      .content(
+        [
+          'Silences live in Alertmanager. Grafana lists and edits them through the provisioned',
+          '**Alertmanager** data source:',
+          '',
+          `* [Silences](${SILENCES_URL})`,
+          `* [New silence](/alerting/silence/new?alertmanager=${ALERTMANAGER.uid})`,
+          `* [Alert groups](/alerting/groups?alertmanager=${ALERTMANAGER.uid})`,
+        ].join('\n'),
+      )
+      .id(next())
+      .gridPos(grid(14, 4, 10, 8)),
+  );
+
+  b.withPanel(
+    series('Deliveries by channel', 'Notifications delivered per interval, by channel.')
+      .withTarget(
+        prom('A', 'sum by (channel) (increase(alert_bridge_notifications_sent_total[$__rate_interval]))', { legend: '{{channel}}' }),
+      )
+      .unit('none')
+      .decimals(0)
+      .drawStyle(GraphDrawStyle.Bars)
+      .fillOpacity(70)
+      .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'))
+      .id(next())
+      .gridPos(grid(0, 12, 12, 8)),
+  );
+  b.withPanel(
+    series('Failures by channel', 'Failed delivery attempts per interval, by channel and reason.')
+      .withTarget(
+        prom('A', 'sum by (channel, reason) (increase(alert_bridge_notifications_failed_total[$__rate_interval]))', {
+          legend: '{{channel}}: {{reason}}',
+        }),
+      )
+      .unit('none')
+      .decimals(0)
+      .drawStyle(GraphDrawStyle.Bars)
+      .fillOpacity(70)
+      .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'))
+      .id(next())
+      .gridPos(grid(12, 12, 12, 8)),
+  );
+  b.withPanel(
+    series('Queue depth', 'Notifications waiting for delivery, by channel; dead letters given up on.')
+      .withTarget(prom('A', 'sum by (channel) (alert_bridge_queue_depth)', { legend: 'queued {{channel}}' }))
+      .withTarget(prom('B', 'sum by (channel) (alert_bridge_dead_letters)', { legend: 'dead letters {{channel}}' }))
+      .unit('none')
+      .decimals(0)
+      .id(next())
+      .gridPos(grid(0, 20, 12, 8)),
+  );
+  b.withPanel(
+    series('Delivery latency', 'p95 and max time to deliver a notification, by channel and starting point.')
+      .withTarget(
+        prom(
+          'A',
+          'histogram_quantile(0.95, sum by (le, channel, since) (rate(alert_bridge_delivery_latency_seconds_bucket[$__rate_interval])))',
+          { legend: 'p95 {{channel}} since {{since}}' },
+        ),
+      )
+      .withTarget(prom('B', 'max(alert_bridge_oldest_queued_age_seconds)', { legend: 'oldest queued' }))
+      .unit('s')
+      .spanNulls(true)
+      .id(next())
+      .gridPos(grid(12, 20, 12, 8)),
+  );
+  b.withPanel(
+    stat('Alert path', 'none', 'Scrape health of the alerting components (job names from the generated prometheus.yml).')
+      .withTarget(prom('A', `up{job=~"${Object.values(JOBS).sort().join('|')}"}`, { legend: '{{job}}' }))
+      .mappings([
+        {
+          type: dashboard.MappingType.ValueToText,
+          options: { '1': { text: 'Up', color: 'green', index: 0 }, '0': { text: 'Down', color: 'red', index: 1 } },
+        },
+      ])
+      .thresholds(thresholds([null, 'red'], [1, 'green']))
+      .colorMode(BigValueColorMode.Background)
+      .textMode(BigValueTextMode.ValueAndName)
+      .noValue('not scraped')
+      .id(next())
+      .gridPos(grid(0, 28, 24, 4)),
+  );
+  return b.build();
+}
