@@ -13,7 +13,12 @@ const purpose = process.argv.includes('--for') ? process.argv[process.argv.index
 
 /** Debian packages each purpose needs, keyed by the binary that proves them installed. */
 const PACKAGES = {
-  stack: { prometheus: 'prometheus', 'prometheus-alertmanager': 'prometheus-alertmanager', promtool: 'prometheus', amtool: 'prometheus-alertmanager' },
+  stack: {
+    prometheus: 'prometheus',
+    'prometheus-alertmanager': 'prometheus-alertmanager',
+    promtool: 'prometheus',
+    amtool: 'prometheus-alertmanager',
+  },
   tests: {
     prometheus: 'prometheus',
     'prometheus-alertmanager': 'prometheus-alertmanager',
@@ -38,7 +43,8 @@ function have(binary) {
 
 function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer (Node 22 works too).`);
+  if (major < 20 || (major === 20 && minor < 19))
+    fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer (Node 22 works too).`);
 }
 
 function npmDependencies() {
@@ -53,14 +59,23 @@ function npmDependencies() {
 
 function debianPackages() {
   const wanted = PACKAGES[purpose] ?? PACKAGES.stack;
-  const missing = [...new Set(Object.entries(wanted).filter(([binary]) => !have(binary)).map(([, pkg]) => pkg))];
+  const missing = [
+    ...new Set(
+      Object.entries(wanted)
+        .filter(([binary]) => !have(binary))
+        .map(([, pkg]) => pkg),
+    ),
+  ];
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !have('apt-get')) fail(`missing ${missing.join(', ')}: run  sudo sh -c '${command}'  then try again.`);
   say(`installing Debian packages: ${missing.join(' ')}…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+  ]) {
     try {
       execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
     } catch {

@@ -2,12 +2,12 @@
  * The page in real headless Chromium against a running stack: real Prometheus and
  * Alertmanager with generated configuration, the real alert bridge, a real SMTP server.
  */
-import { haveBinary } from '@traderadmin/test-support';
+import { requireBinaries } from '@traderadmin/test-support';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, launchChromium, newContext, screenshotPath } from './browser.js';
+import { launchChromium, newContext, screenshotPath } from './browser.js';
 import { AlertsPageDriver } from './driver.js';
 import { startPageHarness, type PageHarness } from './harness.js';
 
@@ -22,7 +22,7 @@ declare const window: { scrollTo(x: number, y: number): void };
 declare function getComputedStyle(element: unknown): { outlineStyle: string; backgroundColor: string; color: string };
 
 // Skipped on a machine without them (npm test's bootstrap installs them); never skipped in CI.
-const ready = Boolean(process.env.CI) || (haveChromium() && haveBinary('prometheus') && haveBinary('prometheus-alertmanager'));
+requireBinaries('chromium', 'prometheus', 'prometheus-alertmanager');
 
 const LATENCY = '#f-alerts_config_thresholds_max_order_latency_ms';
 const STALENESS = '#f-alerts_config_thresholds_max_data_staleness_seconds';
@@ -62,7 +62,7 @@ async function applyAndConfirm(page: Page): Promise<string> {
   return (await status.textContent()) ?? '';
 }
 
-describe.skipIf(!ready)('the alerts configuration page in Chromium, on a running stack', () => {
+describe('the alerts configuration page in Chromium, on a running stack', () => {
   let h: PageHarness;
   let browser: Browser;
   let original: string;

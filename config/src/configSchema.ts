@@ -423,7 +423,7 @@ const alertBridge = table(
     auth_user: optionalStr('When set, HTTP Basic auth with this user and auth_token as the password is accepted besides the bearer token.'),
     max_body_bytes: int('Largest accepted webhook request body.', { default: 1_048_576, min: 1024, max: 67_108_864, unit: 'bytes' }),
     dedup_window_seconds: int(
-      'How long delivered notification keys are remembered, so a retried post or an Alertmanager cluster peer\'s copy (both arrive within seconds) is sent once; below the cooldown, so reminders still go out.',
+      "How long delivered notification keys are remembered, so a retried post or an Alertmanager cluster peer's copy (both arrive within seconds) is sent once; below the cooldown, so reminders still go out.",
       { default: 50, min: 10, max: 604_800, unit: 's' },
     ),
     retry_min_seconds: num('First retry delay; it doubles (with jitter) on each failed attempt up to retry_max_seconds.', {

@@ -53,7 +53,9 @@ Before(function (this: TraderWorld) {
 After(async function (this: TraderWorld, { result }) {
   if (result?.status === 'FAILED' && this.chain) {
     // What the bridge did and what the peers answered: the first thing to read when a chain scenario fails.
-    const rejected = this.chain.slack.requests.filter((r) => r.status >= 400).map((r) => `slack ${r.status}: ${this.chain!.slack.lastProblems().join('; ')}`);
+    const rejected = this.chain.slack.requests
+      .filter((r) => r.status >= 400)
+      .map((r) => `slack ${r.status}: ${this.chain!.slack.lastProblems().join('; ')}`);
     this.attach(['--- bridge log (last 40 lines)', ...this.chain.bridgeLog.slice(-40), ...rejected].join('\n'));
   }
   for (const cleanup of this.cleanups.reverse()) await cleanup();

@@ -205,7 +205,10 @@ function apiErrors(s: Suite): TestGroup[] {
       input_series: [
         { series: selector('trader_api_errors_total', labels), values: `0 ${N} ${N} ${N + 1}+0x${resolveStep}` },
         // IB's connect notices are class "warning": far more than N of them must not fire it.
-        { series: selector('trader_api_errors_total', { component: 'ibkr', code: '2104', class: 'warning' }), values: `0 ${10 * N + 10}+0x${resolveStep + 3}` },
+        {
+          series: selector('trader_api_errors_total', { component: 'ibkr', code: '2104', class: 'warning' }),
+          values: `0 ${10 * N + 10}+0x${resolveStep + 3}`,
+        },
         s.upSeries(`1+0x${resolveStep + 3}`),
       ],
       alert_rule_test: [

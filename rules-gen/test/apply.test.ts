@@ -6,11 +6,11 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, haveBinary, startAlertmanager, startPrometheus, type ManagedProcess } from '@traderadmin/test-support';
+import { freePort, requireBinaries, startAlertmanager, startPrometheus, type ManagedProcess } from '@traderadmin/test-support';
 import { PREVIOUS_DIR, applyConfig, diffLive, fetchLive, generate, metricValue, readGenerated, writeGenerated } from '../src/index.js';
 import { cli, loaded, tempDir, withKeys } from './helpers.js';
 
-const have = haveBinary('prometheus') && haveBinary('prometheus-alertmanager');
+requireBinaries('prometheus', 'prometheus-alertmanager');
 
 interface FakeBridge {
   url: string;
@@ -32,7 +32,7 @@ async function fakeServer(): Promise<FakeBridge> {
   return fake;
 }
 
-describe.skipIf(!have)('apply with a real Prometheus and Alertmanager', () => {
+describe('apply with a real Prometheus and Alertmanager', () => {
   let prom: ManagedProcess;
   let am: ManagedProcess;
   let bridge: FakeBridge;

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { haveBinary } from '@traderadmin/test-support';
+import { requireBinaries } from '@traderadmin/test-support';
 import { explain } from '../src/index.js';
 import { EXAMPLE, EXAMPLE_FILE, cli, loaded, tempDir, withKeys } from './helpers.js';
 
@@ -62,7 +62,8 @@ describe('traderadmin validate', () => {
     expect(res.stdout.trim()).toBe(`✓ ${EXAMPLE_FILE} is valid`);
   });
 
-  it.skipIf(!haveBinary('amtool'))('reports a tool failure at the config line that caused it', () => {
+  it('reports a tool failure at the config line that caused it', () => {
+    requireBinaries('amtool');
     // Alertmanager cannot load this time zone name: the schema accepts it only if the
     // platform knows it, so use an amtool that rejects every config to prove the mapping.
     const dir = tempDir('fake-amtool-');

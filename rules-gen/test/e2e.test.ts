@@ -12,7 +12,7 @@ import { startEmulator, type Emulator } from '@traderadmin/emulator';
 import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/exporter';
 import {
   freePort,
-  haveBinary,
+  requireBinaries,
   promQuery,
   startAlertmanager,
   startPrometheus,
@@ -22,7 +22,7 @@ import {
 import { generate, writeGenerated } from '../src/index.js';
 import { loaded, tempDir, withKeys } from './helpers.js';
 
-const have = haveBinary('prometheus') && haveBinary('prometheus-alertmanager');
+requireBinaries('prometheus', 'prometheus-alertmanager');
 
 interface AmAlert {
   labels: Record<string, string>;
@@ -30,7 +30,7 @@ interface AmAlert {
   status: { state: string };
 }
 
-describe.skipIf(!have)('OrderLatencyHigh end to end', () => {
+describe('OrderLatencyHigh end to end', () => {
   let emulator: Emulator;
   let exporter: RunningExporter;
   let prom: ManagedProcess;

@@ -6,11 +6,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROMETHEUS_BIN, haveBinary } from '@traderadmin/test-support';
+import { PROMETHEUS_BIN, requireBinaries } from '@traderadmin/test-support';
 import { buildModel, checkGenerated, generate, writeGenerated } from '../src/index.js';
 import { EXAMPLE, VARIANTS, VARIANT_ENV, loaded, run, tempDir, variantText } from './helpers.js';
 
-const tools = haveBinary('promtool') && haveBinary('amtool');
+requireBinaries('promtool', 'amtool');
 void PROMETHEUS_BIN;
 
 const configs: Array<[string, string]> = [
@@ -18,7 +18,7 @@ const configs: Array<[string, string]> = [
   ...Object.keys(VARIANTS).map((n): [string, string] => [n, variantText(n)]),
 ];
 
-describe.skipIf(!tools)('generated files pass promtool and amtool', () => {
+describe('generated files pass promtool and amtool', () => {
   it.each(configs)('%s: check config, check rules, check-config, routes and every generated test suite pass', (_name, text) => {
     const l = loaded(text, VARIANT_ENV);
     const files = generate(l, { env: VARIANT_ENV });

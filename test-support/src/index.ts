@@ -1,5 +1,13 @@
 export { freePort } from './ports.js';
 export { sleep, waitFor } from './wait.js';
-export { ALERTMANAGER_BIN, PROMETHEUS_BIN, haveBinary, promQuery, startAlertmanager, startPrometheus } from './processes.js';
+export {
+  ALERTMANAGER_BIN,
+  PROMETHEUS_BIN,
+  haveBinary,
+  promQuery,
+  requireBinaries,
+  startAlertmanager,
+  startPrometheus,
+} from './processes.js';
 export type { AlertmanagerOptions, ManagedProcess, PrometheusOptions } from './processes.js';
 export * from './peers/index.js';

@@ -152,3 +152,16 @@ export async function promQuery(
   if (body.status !== 'success') throw new Error(`query ${query} failed: ${body.error}`);
   return body.data.result;
 }
+
+/**
+ * Fails the test file at once, with what to run, when a binary it needs is missing. `npm test`
+ * installs them, so a missing one is a broken setup: it must not pass as a skipped test.
+ */
+export function requireBinaries(...names: string[]): void {
+  const missing = names.filter((name) => !haveBinary(name));
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.join(', ')} not installed: run the tests with "npm test", which installs them (apt-get install prometheus prometheus-alertmanager chromium)`,
+    );
+  }
+}
