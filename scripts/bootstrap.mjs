@@ -57,6 +57,21 @@ function npmDependencies() {
   if (result.status !== 0) fail('npm ci failed: see the output above.');
 }
 
+/**
+ * The Grafana panel is its own npm project (Grafana's toolchain pins its own versions). Its lock
+ * lacks other platforms' optional @swc/core-* builds that some registries do not serve, so
+ * `npm ci` refuses it; `npm install` keeps every locked version and leaves the lock unchanged.
+ */
+function panelDependencies() {
+  const panel = path.join(root, 'grafana/panel');
+  const installed = path.join(panel, 'node_modules/.package-lock.json');
+  const stale = !existsSync(installed) || statSync(path.join(panel, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs + 1000;
+  if (!stale) return;
+  say('installing the Grafana panel dependencies (grafana/panel, about a minute)…');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: panel, stdio: 'inherit' });
+  if (result.status !== 0) fail('npm install in grafana/panel failed: see the output above.');
+}
+
 function debianPackages() {
   const wanted = PACKAGES[purpose] ?? PACKAGES.stack;
   const missing = [
@@ -88,4 +103,5 @@ checkNode();
 if (!existsSync(path.join(root, 'package-lock.json'))) fail('package-lock.json is missing: run this from a full checkout.');
 readFileSync(path.join(root, 'package.json'));
 npmDependencies();
+if (purpose === 'tests') panelDependencies();
 debianPackages();

@@ -5,10 +5,10 @@
  */
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
 
-/** The provisioned Prometheus data source (http://prometheus:9090 in docker compose). */
+/** The provisioned Prometheus data source (http://127.0.0.1:9090 on the host network of docker compose). */
 export const PROMETHEUS: DataSourceRef = Object.freeze({ type: 'prometheus', uid: 'prometheus' });
 
-/** The provisioned Alertmanager data source (http://alertmanager:9093 in docker compose). */
+/** The provisioned Alertmanager data source (http://127.0.0.1:9093 on the host network of docker compose). */
 export const ALERTMANAGER: DataSourceRef = Object.freeze({ type: 'alertmanager', uid: 'alertmanager' });
 
 /** Every data source uid we provision: a dashboard may refer to these and no others. */

@@ -201,8 +201,8 @@ describe('provisioning', () => {
   it('provisions Prometheus and Alertmanager with fixed uids at the compose service URLs', () => {
     const ds = provisionedDatasources();
     expect(ds).toEqual([
-      { name: 'Prometheus', type: 'prometheus', uid: PROMETHEUS.uid, url: 'http://prometheus:9090' },
-      { name: 'Alertmanager', type: 'alertmanager', uid: ALERTMANAGER.uid, url: 'http://alertmanager:9093' },
+      { name: 'Prometheus', type: 'prometheus', uid: PROMETHEUS.uid, url: 'http://127.0.0.1:9090' },
+      { name: 'Alertmanager', type: 'alertmanager', uid: ALERTMANAGER.uid, url: 'http://127.0.0.1:9093' },
     ]);
     expect(ds.map((d) => d.uid)).toEqual([...PROVISIONED_UIDS]);
   });

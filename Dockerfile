@@ -1,0 +1,19 @@
+# The TraderAdmin services (emulator, exporter, alert bridge, alerts page, generator) in one image;
+# docker-compose.yml runs each as its own container. The panel plugin is built in its own stage.
+
+# Grafana's plugin toolchain (create-plugin 7) targets Node 22.
+FROM node:22-bookworm-slim AS panel
+WORKDIR /panel
+COPY grafana/panel/package.json grafana/panel/package-lock.json ./
+# npm ci refuses a lock without other platforms' optional @swc/core-* builds; install keeps the locked versions.
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+COPY grafana/panel/ ./
+RUN npm run build
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund && mkdir -p /app/data
+COPY --from=panel /panel/dist /app/grafana/panel/dist
+ENTRYPOINT ["node", "bin/traderadmin.mjs"]
+CMD ["--help"]

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildProgram } from '../src/main.js';
+import { ROOT } from './helpers.js';
+
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  entrypoint?: string[];
+  network_mode?: string;
+  ports?: unknown[];
+  volumes?: string[];
+  environment?: string[];
+  profiles?: string[];
+}
+const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const subcommands = new Set(buildProgram({ out: () => {}, err: () => {}, color: false }, () => {}).commands.map((c) => c.name()));
+
+describe('docker-compose.yml', () => {
+  it('runs every part of the stack, the emulator only under its profile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['alertmanager', 'bridge', 'emulator', 'exporter', 'generate', 'grafana', 'grafana-plugin', 'page', 'prometheus'].sort(),
+    );
+    expect(compose.services.emulator.profiles).toEqual(['emulator']);
+    expect(readFileSync(path.join(ROOT, '.env'), 'utf8')).toMatch(/^COMPOSE_PROFILES=emulator$/m);
+  });
+
+  it('mounts only paths that exist in the repository, and only declared named volumes', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0];
+        if (source.startsWith('.') || source.startsWith('/')) {
+          expect(existsSync(path.resolve(ROOT, source)), `${name} mounts ${source}, which does not exist`).toBe(true);
+        } else {
+          expect(Object.keys(compose.volumes), `${name} uses the undeclared volume ${source}`).toContain(source);
+        }
+      }
+    }
+  });
+
+  it('keeps everything on loopback: host network, nothing published', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect(service.network_mode, name).toBe('host');
+      expect(service.ports, name).toBeUndefined();
+    }
+    expect(compose.services.grafana.environment).toContain('GF_SERVER_HTTP_ADDR=127.0.0.1');
+    expect(compose.services.prometheus.command).toContain('--web.listen-address=127.0.0.1:9090');
+    expect(compose.services.alertmanager.command).toContain('--web.listen-address=127.0.0.1:9093');
+  });
+
+  it('pins every image and refuses to start Grafana without an admin password', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.build) continue;
+      expect(service.image, name).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
+    }
+    const password = compose.services.grafana.environment!.find((e) => e.startsWith('GF_SECURITY_ADMIN_PASSWORD='));
+    expect(password).toMatch(/\$\{GRAFANA_ADMIN_PASSWORD:\?/);
+    expect(compose.services.grafana.environment).toContain('GF_AUTH_ANONYMOUS_ENABLED=false');
+    expect(compose.services.grafana.environment).toContain('GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=traderadmin-equitycurve-panel');
+  });
+
+  it('runs only real traderadmin subcommands in our image', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (!service.build || service.entrypoint) continue;
+      expect(subcommands, `${name} runs "${service.command?.[0]}"`).toContain(service.command?.[0]);
+    }
+  });
+
+  it('reads the files prometheus and alertmanager are pointed at from the generator output folder', () => {
+    expect(compose.services.generate.command).toEqual(['generate', '--config', 'config/config.toml', '--out', 'data/generated']);
+    expect(compose.services.prometheus.command).toContain('--config.file=/app/data/generated/prometheus.yml');
+    expect(compose.services.alertmanager.command).toContain('--config.file=/app/data/generated/alertmanager.yml');
+  });
+
+  it('builds from a Dockerfile whose COPY sources exist', () => {
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(/\s+/));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(existsSync(path.resolve(ROOT, source)), source).toBe(true);
+  });
+});
