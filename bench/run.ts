@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: every benchmark, one after the other (never side by side: they measure
+ * time on a shared machine), their tables gathered into one report printed and written to
+ * bench/results/<timestamp>.md. Benchmarks are never part of `npm test`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BENCHMARKS = [
+  { file: 'exporter.ts', title: 'Exporter: /metrics render, memory and events ingest' },
+  { file: 'emulator.ts', title: 'IB Gateway emulator: connect, probe, fill fan-out, tick cost' },
+  { file: 'alert-bridge.ts', title: 'Alert bridge against Alertmanager’s own webhook receiver' },
+];
+const only = process.argv.slice(2);
+
+const sections: string[] = [
+  `# Benchmarks, ${new Date().toISOString()}`,
+  '',
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}.`,
+];
+let failed = 0;
+for (const bench of BENCHMARKS.filter((b) => only.length === 0 || only.some((o) => b.file.startsWith(o)))) {
+  process.stderr.write(`▶ ${bench.file}…\n`);
+  const started = Date.now();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, bench.file)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  if (run.status !== 0) {
+    failed++;
+    process.stderr.write(`✖ ${bench.file} failed (exit ${run.status})\n`);
+    sections.push('', `## ${bench.title}`, '', `Failed (exit ${run.status}).`);
+    continue;
+  }
+  process.stderr.write(`✔ ${bench.file} (${seconds} s)\n`);
+  sections.push('', `## ${bench.title}`, '', run.stdout.trim());
+}
+const report = `${sections.join('\n')}\n`;
+const out = path.join(here, 'results');
+mkdirSync(out, { recursive: true });
+const file = path.join(out, `${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+writeFileSync(file, report);
+process.stdout.write(report);
+process.stderr.write(`report written to ${path.relative(process.cwd(), file)}\n`);
+process.exitCode = failed ? 1 : 0;
