@@ -220,6 +220,11 @@ describe('provisioning', () => {
     expect(ini).not.toMatch(/admin_password\s*=/);
   });
 
+  it.each(['trading-overview.json', 'alerts-and-delivery.json'])('%s links to the alerts configuration page', (file) => {
+    const d = JSON.parse(readFileSync(path.join(root, 'dashboards', file), 'utf8')) as { links: Array<{ title: string; url: string }> };
+    expect(d.links).toContainEqual(expect.objectContaining({ title: 'Alerts configuration', url: 'http://127.0.0.1:9096/' }));
+  });
+
   it('matches the plugin id in grafana/panel/src/plugin.json', () => {
     const plugin = JSON.parse(readFileSync(path.join(root, 'panel/src/plugin.json'), 'utf8')) as Json;
     expect(plugin.id).toBe(EQUITY_PANEL_ID);

@@ -25,7 +25,7 @@ import {
 } from '@grafana/grafana-foundation-sdk/common';
 import { JOBS } from '@traderadmin/rules-gen';
 import { ALERTMANAGER, DASHBOARD_UIDS, PROMETHEUS } from '../datasources.js';
-import { colour, grid, prom, thresholds, type DashboardOptions } from './common.js';
+import { alertsPageLink, colour, grid, prom, thresholds, type DashboardOptions } from './common.js';
 
 /** Grafana's silences page for the provisioned Alertmanager data source. */
 export const SILENCES_URL = `/alerting/silences?alertmanager=${ALERTMANAGER.uid}`;
@@ -101,7 +101,8 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
         .type(dashboard.DashboardLinkType.Link)
         .url('/alerting/list?search=datasource:Prometheus')
         .icon('bell'),
-    );
+    )
+    .link(alertsPageLink());
 
   b.withPanel(
     stat('Firing now', 'none', 'Alerts firing now, Watchdog (the dead man’s switch, always firing) excluded.')

@@ -77,3 +77,16 @@ export interface DashboardOptions {
 export function defaults(options: DashboardOptions = {}): Required<DashboardOptions> {
   return { moneyUnit: options.moneyUnit ?? 'currencyUSD' };
 }
+
+/** The alerts configuration page (`traderadmin page`, alerts_page.listen), linked from every dashboard. */
+export const ALERTS_PAGE_URL = 'http://127.0.0.1:9096/';
+
+/** The dashboard link to the alerts configuration page. */
+export function alertsPageLink(): dashboard.DashboardLinkBuilder {
+  return new dashboard.DashboardLinkBuilder('Alerts configuration')
+    .type(dashboard.DashboardLinkType.Link)
+    .url(ALERTS_PAGE_URL)
+    .icon('cog')
+    .tooltip('Thresholds and notification channels: edit, test and apply')
+    .targetBlank(true);
+}

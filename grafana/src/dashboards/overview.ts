@@ -24,7 +24,7 @@ import {
   GraphGradientMode,
 } from '@grafana/grafana-foundation-sdk/common';
 import { DASHBOARD_UIDS, EQUITY_PANEL_ID, PROMETHEUS } from '../datasources.js';
-import { colour, defaults, grid, prom, thresholds, upDownMapping, type DashboardOptions } from './common.js';
+import { alertsPageLink, colour, defaults, grid, prom, thresholds, upDownMapping, type DashboardOptions } from './common.js';
 
 /** Label matcher of the selected account, used by every account-scoped query. */
 const ACC = 'account="$account"';
@@ -86,6 +86,7 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
     .timezone('browser')
     // Shared crosshair: hovering one panel shows the same instant on the others (also in our plugin).
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .link(alertsPageLink())
     .withVariable(
       new dashboard.QueryVariableBuilder('account')
         .label('Account')
