@@ -14,18 +14,25 @@ const BENCHMARKS = [
   { file: 'exporter.ts', title: 'Exporter: /metrics render, memory and events ingest' },
   { file: 'emulator.ts', title: 'IB Gateway emulator: connect, probe, fill fan-out, tick cost' },
   { file: 'alert-bridge.ts', title: 'Alert bridge against Alertmanager’s own webhook receiver' },
+  { file: 'scrape.ts', title: 'Prometheus scraping 10 accounts × 1,000 positions' },
+  { file: 'storm.ts', title: 'Alert storm: 1,000 alerts in a minute through Alertmanager and the bridge' },
+  { file: 'chain.ts', title: 'Breach to notification on the whole chain, default timings' },
 ];
 const only = process.argv.slice(2);
 
 const sections: string[] = [
   `# Benchmarks, ${new Date().toISOString()}`,
   '',
-  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}.`,
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}; load average at start ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}.`,
 ];
 let failed = 0;
 for (const bench of BENCHMARKS.filter((b) => only.length === 0 || only.some((o) => b.file.startsWith(o)))) {
   process.stderr.write(`▶ ${bench.file}…\n`);
   const started = Date.now();
+  const load = os.loadavg()[0].toFixed(2);
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, bench.file)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -38,7 +45,14 @@ for (const bench of BENCHMARKS.filter((b) => only.length === 0 || only.some((o) 
     continue;
   }
   process.stderr.write(`✔ ${bench.file} (${seconds} s)\n`);
-  sections.push('', `## ${bench.title}`, '', run.stdout.trim());
+  sections.push(
+    '',
+    `## ${bench.title}`,
+    '',
+    run.stdout.trim(),
+    '',
+    `_${bench.file}: ${seconds} s; 1-minute load average when it started: ${load}._`,
+  );
 }
 const report = `${sections.join('\n')}\n`;
 const out = path.join(here, 'results');
