@@ -146,6 +146,30 @@ describe('the exporter on the emulator', () => {
     expect(value(await scrape(), 'trader_api_errors_total{component="ibkr",code="1102",class="connectivity"}')).toBe(1);
   });
 
+  it('1100 then 1101 (data lost): the exporter subscribes again and prices keep coming', async () => {
+    const price = `trader_position_market_price{account="${ACCOUNT}",symbol="AAPL",sec_type="STK",currency="USD"}`;
+    if (value(await scrape(), price) === undefined) {
+      await emu.control.fill({
+        account: ACCOUNT,
+        symbol: 'AAPL',
+        side: 'BUY',
+        quantity: 1,
+        price: (await emu.control.state()).prices.AAPL,
+      });
+      await waitFor('an AAPL position', async () => value(await scrape(), price) !== undefined, { timeoutMs: 10_000 });
+    }
+    emu.control.connectivityLost();
+    await waitFor('upstream lost', async () => value(await scrape(), UPSTREAM) === 0);
+    // @stoqey/ib reconnects on 1100 by itself; 1101 must reach the new session.
+    await waitFor('session back', async () => (await fetch(`${exp.url}/readyz`)).status === 200, { timeoutMs: 15_000 });
+    emu.control.connectivityRestored(true);
+    await waitFor('upstream back', async () => value(await scrape(), UPSTREAM) === 1);
+    // The gateway forgot every subscription at 1101: only fresh ones bring this price.
+    emu.control.price({ symbol: 'AAPL', price: 123.45 });
+    await waitFor('the new price', async () => Math.abs(value(await scrape(), price)! - 123.45) < 1.5, { timeoutMs: 10_000 });
+    expect(logger.lines.some((l) => l.includes('data lost (1101)'))).toBe(true);
+  });
+
   it('a fill made while disconnected shows up after the reconnect (reqExecutions reconciliation)', async () => {
     const sells = () => scrape().then((b) => value(b, `trader_executions_total{account="${ACCOUNT}",side="sell"}`)!);
     const before = await sells();

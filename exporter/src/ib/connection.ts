@@ -73,6 +73,8 @@ export function backoffDelay(attempt: number, minMs: number, maxMs: number, rand
 
 /** `ConnectionStatus.Connecting` of @stoqey/ib's socket (src/core/io/socket.ts). */
 const SOCKET_CONNECTING = 2;
+/** IB code 1101: connectivity restored, data lost: every subscription must be made again. */
+const DATA_LOST = 1101;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -139,8 +141,10 @@ export class IbGateway {
         info: (tag, ...args) => {
           if (this.stopped) return;
           const parsed = parseTwsInfoLine(tag, args.length === 1 ? args[0] : args);
-          if (parsed) sink.ibMessage(parsed.code, parsed.message, -1);
-          else log.debug(`ib: ${args.map(String).join(' ')}`, { tag });
+          if (parsed) {
+            sink.ibMessage(parsed.code, parsed.message, -1);
+            if (parsed.code === DATA_LOST) this.onDataLost();
+          } else log.debug(`ib: ${args.map(String).join(' ')}`, { tag });
         },
         warn: (tag, ...args) => log.warn(`ib: ${args.map(String).join(' ')}`, { tag }),
         error: (tag, ...args) => log.warn(`ib: ${args.map(String).join(' ')}`, { tag }),
@@ -261,6 +265,22 @@ export class IbGateway {
     this.lostAfterLogin = false;
     this.publish('waiting for the first probe answer');
     void this.probe();
+    void this.setupSession(session).catch((error: Error) => {
+      if (session !== this.session) return;
+      this.o.logger.warn('gateway session setup failed; retrying with a new session', { error: error.message });
+      this.forceReconnect(`session setup failed: ${error.message}`);
+    });
+  }
+
+  /**
+   * 1101: the gateway is back on IB's servers but dropped every subscription (IB: "data lost",
+   * requests must be made again). Without this, prices and account values freeze until the
+   * next reconnect. A new session makes them fresh and fetches the fills missed meanwhile.
+   */
+  private onDataLost(): void {
+    if (this.stopped || !this.loggedIn) return;
+    this.o.logger.info('gateway reports data lost (1101): subscribing again');
+    const session = ++this.session;
     void this.setupSession(session).catch((error: Error) => {
       if (session !== this.session) return;
       this.o.logger.warn('gateway session setup failed; retrying with a new session', { error: error.message });
