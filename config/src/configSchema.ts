@@ -492,6 +492,26 @@ const alertsPage = table(
   },
 );
 
+/** Host (lower case, no brackets) and port (scheme default when absent) of an http(s) URL; undefined for env:/file: or bad URLs. */
+function urlHostPort(value: string): { host: string; port: number } | undefined {
+  if (value.startsWith('env:') || value.startsWith('file:')) return undefined;
+  try {
+    const url = new URL(value);
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    return { host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A listen host and a URL host reach the same listener: equal, both loopback, or a wildcard listen reached over loopback. */
+function sameHost(listenHost: string, urlHost: string): boolean {
+  const l = listenHost.toLowerCase();
+  if (l === urlHost) return true;
+  if (isLoopbackHost(urlHost) && (isLoopbackHost(l) || l === '0.0.0.0' || l === '::')) return true;
+  return false;
+}
+
 function isExposed(listen: string): boolean {
   const parsed = parseListen(listen);
   return parsed !== undefined && !isLoopbackHost(parsed.host);
@@ -543,6 +563,36 @@ export const configSchema = table(
           `set it below ${cooldownSeconds} (for example ${Math.max(1, Math.floor(cooldownSeconds / 2))})`,
         );
       }
+    },
+  },
+  {
+    needs: ['alerts_config', 'exporter', 'alert_bridge', 'prometheus', 'alertmanager', 'alerts_page', 'emulator'],
+    run: (c, report) => {
+      // A webhook aimed at one of the stack's own listeners would feed every alert back into
+      // the stack (at best a 4xx dead letter, at worst a notification loop): refuse it.
+      const own: Array<[string, string]> = [
+        ['exporter.listen', c.exporter.listen],
+        ['alert_bridge.listen', c.alert_bridge.listen],
+        ['prometheus.listen', c.prometheus.listen],
+        ['alertmanager.listen', c.alertmanager.listen],
+        ['alerts_page.listen', c.alerts_page.listen],
+        ['emulator.control_listen', c.emulator.control_listen],
+      ];
+      c.alerts_config.notifications.webhook.urls.forEach((url, i) => {
+        const target = urlHostPort(url);
+        if (!target) return;
+        const hit = own.find(([, listen]) => {
+          const l = parseListen(listen);
+          return l !== undefined && l.port === target.port && sameHost(l.host, target.host);
+        });
+        if (hit) {
+          report(
+            `alerts_config.notifications.webhook.urls[${i}]`,
+            `${target.host}:${target.port} is ${hit[0]}, the stack's own address: it would loop alerts back into the stack`,
+            'point the webhook at a receiver outside TraderAdmin',
+          );
+        }
+      });
     },
   },
   {
