@@ -1,9 +1,17 @@
 // Cucumber runs the Gherkin scenarios in features/ on the real chain. Step definitions are
 // TypeScript, loaded through tsx; each scenario starts what it needs and stops it.
-export default {
-  paths: ['features/**/*.feature'],
+const base = {
   import: ['features/support/**/*.ts', 'features/step_definitions/**/*.ts'],
   format: ['progress', 'summary'],
   formatOptions: { snippetInterface: 'async-await', printAttachments: true },
   strict: true,
 };
+
+// `npm run test:features`: everything except the full-length fault scenarios (minute-long
+// outages), which `npm run test:long` runs.
+export default { ...base, paths: ['features/**/*.feature'], tags: 'not @long' };
+
+export const long = { ...base, paths: ['features/**/*.feature'], tags: '@long' };
+
+// One file or folder, given on the command line: `cucumber-js -p one features/gateway_faults.feature`.
+export const one = base;

@@ -42,6 +42,6 @@ Then('it reports these problems:', async function (this: TraderWorld, table: Dat
     assert.equal(found.line, Number(row.line), `line of ${row.key}`);
     assert.match(`${found.message} ${found.hint ?? ''}`, new RegExp(row.message));
     // The human output names the same file, line and key.
-    assert.match(this.last?.stderr ?? '', new RegExp(`config\\.toml:${row.line}: error: ${row.key.replace(/\./g, '\\.')}:`));
+    assert.match(this.last?.stderr ?? '', new RegExp(`config\\.toml:${row.line}: error: ${row.key.replace(/[.[\]]/g, '\\$&')}:`));
   }
 });

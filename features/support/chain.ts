@@ -7,8 +7,10 @@
  * after the chain started, and `want(channel, between(a, b), match)` expects a notification
  * to arrive in that window (and none before it).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, type LoadedConfig } from '@traderadmin/config';
 import { startEmulator, type Emulator } from '@traderadmin/emulator';
 import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/exporter';
@@ -27,7 +29,11 @@ import {
   type SmtpPeer,
   type TwilioPeer,
   type WebhookPeer,
+  type AlertmanagerOptions,
+  type PrometheusOptions,
 } from '@traderadmin/test-support';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export type Channel = 'email' | 'slack' | 'sms' | 'webhook';
 export const ACCOUNT = 'DU1234567';
@@ -41,6 +47,21 @@ export interface ChainOptions {
   cooldownMinutes?: number;
   /** Mean seconds between the emulator's own trades; 0: only what the scenario injects. @default 0 */
   tradeIntervalSeconds?: number;
+  /** [broker] keys that differ from the chain's (probe, reconnect backoff). */
+  broker?: Record<string, number | string>;
+  /** [alert_bridge] keys that differ from the chain's (max_attempts, retry range, ...). */
+  bridge?: Record<string, number | string>;
+  /**
+   * Run the bridge as a `traderadmin bridge` child process, as users do, so that a scenario
+   * can SIGKILL it mid-delivery and start it again on the same data folder and port.
+   */
+  bridgeProcess?: boolean;
+  /** Prometheus --rules.alert.resend-delay; a firing alert stays valid in Alertmanager 4× this. @default 1 */
+  resendDelaySeconds?: number;
+  /** Tokens, set through env: (exporter.events_token, alert_bridge.auth_token). */
+  tokens?: { events?: string; bridge?: string; page?: string };
+  /** Prometheus scrape and evaluation interval. @default 1 */
+  scrapeIntervalSeconds?: number;
 }
 
 /** A notification as a channel's peer received it. */
@@ -86,6 +107,12 @@ export class Chain {
   loaded!: LoadedConfig;
   configFile = '';
   env: NodeJS.ProcessEnv = {};
+  /** The bridge child process, when options.bridgeProcess. */
+  bridgeChild?: ChildProcess;
+  /** Where the bridge listens, in-process or child. */
+  bridgeUrl = '';
+  private prometheusOptions!: PrometheusOptions;
+  private alertmanagerOptions!: AlertmanagerOptions;
 
   private constructor(
     readonly dir: string,
@@ -120,6 +147,7 @@ export class Chain {
       seed: 11,
       tradeIntervalSeconds: this.options.tradeIntervalSeconds ?? 0,
       eventsUrl: `http://127.0.0.1:${ports.exporter}/api/v1/events`,
+      eventsToken: this.options.tokens?.events,
     });
     this.stops.push(() => this.emulator.close());
 
@@ -128,7 +156,12 @@ export class Chain {
       FEATURE_SLACK_WEBHOOK_URL: this.slack.webhookUrl,
       FEATURE_TWILIO_ACCOUNT_SID: this.twilio.accountSid,
       FEATURE_TWILIO_AUTH_TOKEN: this.twilio.authToken,
+      FEATURE_EVENTS_TOKEN: this.options.tokens?.events,
+      FEATURE_BRIDGE_TOKEN: this.options.tokens?.bridge,
+      FEATURE_PAGE_TOKEN: this.options.tokens?.page,
     };
+    const keys = (defaults: Record<string, number | string>, overrides: Record<string, number | string> = {}) =>
+      Object.entries({ ...defaults, ...overrides }).map(([k, v]) => `${k} = ${typeof v === 'string' ? JSON.stringify(v) : v}`);
     const thresholds = Object.entries(this.options.thresholds ?? {}).map(([k, v]) => `${k} = ${v}`);
     const text = [
       '[alerts_config]',
@@ -158,14 +191,14 @@ export class Chain {
       '[broker]',
       `port = ${this.emulator.port}`,
       `accounts = ["${ACCOUNT}"]`,
-      'probe_interval_seconds = 1',
-      'probe_timeout_seconds = 3',
+      ...keys({ probe_interval_seconds: 1, probe_timeout_seconds: 3 }, this.options.broker),
       '[exporter]',
       `listen = "127.0.0.1:${ports.exporter}"`,
+      ...(this.options.tokens?.events ? ['events_token = "env:FEATURE_EVENTS_TOKEN"'] : []),
       '[prometheus]',
       `listen = "127.0.0.1:${ports.prometheus}"`,
-      'scrape_interval_seconds = 1',
-      'evaluation_interval_seconds = 1',
+      `scrape_interval_seconds = ${this.options.scrapeIntervalSeconds ?? 1}`,
+      `evaluation_interval_seconds = ${this.options.scrapeIntervalSeconds ?? 1}`,
       '[alertmanager]',
       `listen = "127.0.0.1:${ports.alertmanager}"`,
       'group_wait_seconds = 1',
@@ -173,8 +206,9 @@ export class Chain {
       '[alert_bridge]',
       `listen = "127.0.0.1:${ports.bridge}"`,
       'data_dir = "bridge-data"',
-      'retry_min_seconds = 0.2',
-      'retry_max_seconds = 2',
+      ...(this.options.tokens?.bridge ? ['auth_token = "env:FEATURE_BRIDGE_TOKEN"'] : []),
+      ...keys({ retry_min_seconds: 0.2, retry_max_seconds: 2 }, this.options.bridge),
+      ...(this.options.tokens?.page ? ['[alerts_page]', 'auth_token = "env:FEATURE_PAGE_TOKEN"'] : []),
     ].join('\n');
     mkdirSync(this.dir, { recursive: true });
     this.configFile = path.join(this.dir, 'config.toml');
@@ -183,29 +217,88 @@ export class Chain {
 
     this.exporter = await startExporter(this.loaded, { logger: silentLogger, env: this.env });
     this.stops.push(() => this.exporter.close());
-    this.bridge = await startBridge(this.loaded, { env: this.env, logger: collectingLogger(this.bridgeLog), watchdogCheckMs: 0 });
-    this.stops.push(() => this.bridge.close());
+    this.bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
+    if (this.options.bridgeProcess) {
+      await this.startBridgeProcess();
+      this.stops.push(() => this.killBridge('SIGTERM'));
+    } else {
+      this.bridge = await startBridge(this.loaded, { env: this.env, logger: collectingLogger(this.bridgeLog), watchdogCheckMs: 0 });
+      this.stops.push(() => this.bridge.close());
+    }
 
     const generated = path.join(this.dir, 'generated');
-    const files = generate(this.loaded);
+    const files = generate(this.loaded, { env: this.env });
     writeGenerated(generated, files);
-    this.alertmanager = await startAlertmanager({
+    this.alertmanagerOptions = {
       config: files.get('alertmanager.yml')!.content,
       dir: generated,
       port: ports.alertmanager,
       storagePath: path.join(this.dir, 'alertmanager-data'),
-    });
+    };
+    this.alertmanager = await startAlertmanager(this.alertmanagerOptions);
     this.stops.push(() => this.alertmanager.stop());
-    this.prometheus = await startPrometheus({
+    this.prometheusOptions = {
       config: files.get('prometheus.yml')!.content,
       dir: generated,
       port: ports.prometheus,
       storagePath: path.join(this.dir, 'prometheus-data'),
       // Firing alerts are re-sent every second instead of every minute: a snappy chain.
-      args: ['--rules.alert.resend-delay=1s'],
-    });
+      args: [`--rules.alert.resend-delay=${this.options.resendDelaySeconds ?? 1}s`],
+    };
+    this.prometheus = await startPrometheus(this.prometheusOptions);
     this.stops.push(() => this.prometheus.stop());
     this.poller = setInterval(() => this.collect(), 100);
+  }
+
+  /** Stops Prometheus (SIGTERM) and starts it again: same port, same data folder, same rules. */
+  async restartPrometheus(downSeconds = 0): Promise<void> {
+    await this.prometheus.stop();
+    await new Promise((r) => setTimeout(r, downSeconds * 1000));
+    this.prometheus = await startPrometheus(this.prometheusOptions);
+  }
+
+  /** Stops Alertmanager (SIGTERM: it saves silences and its notification log) and starts it again on the same port and data. */
+  async restartAlertmanager(downSeconds = 0): Promise<void> {
+    await this.alertmanager.stop();
+    await new Promise((r) => setTimeout(r, downSeconds * 1000));
+    this.alertmanager = await startAlertmanager(this.alertmanagerOptions);
+  }
+
+  /** Starts `traderadmin bridge --config <chain config>` with the chain's environment; resolves once it listens. */
+  async startBridgeProcess(): Promise<void> {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/traderadmin.mjs'), 'bridge', '--config', this.configFile], {
+      cwd: this.dir,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.bridgeChild = child;
+    let output = '';
+    let partial = '';
+    const onData = (d: Buffer) => {
+      output += d;
+      const lines = (partial + d).split('\n');
+      partial = lines.pop() ?? '';
+      this.bridgeLog.push(...lines.filter(Boolean));
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    const deadline = Date.now() + 30_000;
+    while (!output.includes(`alert bridge listening on ${this.bridgeUrl}`)) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`bridge exited:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`bridge not listening after 30 s:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Kills the bridge child process (SIGKILL by default: no chance to finish anything) and waits for it to exit. */
+  async killBridge(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.bridgeChild;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   }
 
   /** Seconds since the chain started. */
@@ -223,7 +316,10 @@ export class Chain {
   async pushEvents(events: unknown[]): Promise<void> {
     const res = await fetch(`${this.exporter.url}/api/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.options.tokens?.events ? { authorization: `Bearer ${this.options.tokens.events}` } : {}),
+      },
       body: JSON.stringify({ events }),
     });
     if (!res.ok) throw new Error(`events API answered ${res.status}: ${await res.text()}`);
