@@ -21,7 +21,9 @@ beforeAll(async () => {
     'fills and order latency in Prometheus',
     async () => {
       const [exec, lat] = await Promise.all(
-        ['sum(trader_executions_total) > 0', 'sum(trader_order_latency_seconds_count) > 0'].map(async (q) => {
+        // The panels compute increase()/rate(): the counters must have grown inside the window,
+        // not merely exist (a counter seen once has no increase yet).
+        ['sum(increase(trader_executions_total[2m])) > 0', 'sum(increase(trader_order_latency_seconds_count[2m])) > 0'].map(async (q) => {
           const r = (await (await fetch(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
             data: { result: unknown[] };
           };
