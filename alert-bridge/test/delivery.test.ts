@@ -98,6 +98,17 @@ describe('delivery to every channel', () => {
       alerts: [{ alertname: 'OrderLatencyHigh', account: '•••4567' }],
     });
 
+    // A sink holds the message a moment before the bridge records the provider's answer.
+    for (const ch of ['email', 'slack', 'sms', 'webhook']) {
+      await waitFor(
+        `${ch} counted as sent`,
+        async () => (await metric(bridge, `alert_bridge_notifications_sent_total{channel="${ch}"}`)) >= 1,
+      );
+    }
+    await waitFor(
+      'both email deliveries timed',
+      async () => (await metric(bridge, 'alert_bridge_delivery_latency_seconds_count{channel="email",since="alert_start"}')) >= 2,
+    );
     for (const ch of ['email', 'slack', 'sms', 'webhook'])
       expect(await metric(bridge, `alert_bridge_notifications_sent_total{channel="${ch}"}`)).toBeGreaterThanOrEqual(1);
     expect(await metric(bridge, 'alert_bridge_delivery_latency_seconds_count{channel="email",since="receipt"}')).toBeGreaterThanOrEqual(2);
@@ -162,6 +173,8 @@ describe('delivery to every channel', () => {
       .map((h) => h.headers['idempotency-key']);
     expect(new Set(keys).size).toBe(3);
     expect(peers.webhook.accepted().length).toBe(before + 3);
+    // The outbox entry is removed after the sink's answer arrives, a moment after the sink counts it.
+    await waitFor('the queue drained', async () => (await metric(bridge, 'alert_bridge_queue_depth{channel="webhook"}')) === 0);
     expect(await metric(bridge, 'alert_bridge_queue_depth{channel="webhook"}')).toBe(0);
     expect(await metric(bridge, 'alert_bridge_oldest_queued_age_seconds')).toBe(0);
   });
