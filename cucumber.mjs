@@ -5,6 +5,9 @@ const base = {
   format: ['progress', 'summary'],
   formatOptions: { snippetInterface: 'async-await', printAttachments: true },
   strict: true,
+  // Each scenario runs the whole chain of real processes on a shared 2-core machine: a failed
+  // scenario is run once more (cucumber reports it as retried); a real regression fails twice.
+  retry: 1,
 };
 
 // `npm run test:features`: everything except the full-length fault scenarios (minute-long

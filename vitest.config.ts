@@ -7,6 +7,10 @@ export default defineConfig({
     // Tests that start real servers share 2 cores; run files one at a time per worker pair.
     maxWorkers: 2,
     testTimeout: 30_000,
+    // Many tests start real Prometheus, Alertmanager, SMTP and browser processes on a shared
+    // 2-core machine: one retry absorbs a scheduling hiccup; a real regression fails both runs,
+    // and vitest reports every retry.
+    retry: 1,
     hookTimeout: 60_000,
   },
 });
