@@ -10,7 +10,10 @@ import type { TomlEdit, TomlValue } from './tomlPatch.js';
 
 /** The schema of the whole file, as the form and the redaction read it. */
 export function fileSchema(): FieldInfo {
-  return configSchema.describe() as FieldInfo;
+  // No cast: FieldInfo restates FieldDescription for the Node-free browser bundle, and this
+  // assignment is what keeps the two from drifting (a new kind fails to compile here).
+  const schema: FieldInfo = configSchema.describe();
+  return schema;
 }
 
 /** The schema of the section the page edits. */
