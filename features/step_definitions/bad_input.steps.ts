@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startAlertsPage } from '@traderadmin/alerts-page';
+import { startAlertsPage } from '@traderadmin/console';
 import type { Chain } from '../support/chain.js';
 import { ROOT, TRADERADMIN } from '../support/cli.js';
 import type { CommandResult, TraderWorld } from '../support/world.js';

@@ -1,9 +1,9 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { parse as parseToml } from 'smol-toml';
-import { startPageHarness, type PageHarness } from '@traderadmin/alerts-page/harness';
-import { launchChromium } from '@traderadmin/alerts-page/browser';
-import { AlertsPageDriver } from '@traderadmin/alerts-page/driver';
+import { startPageHarness, type PageHarness } from '@traderadmin/console/harness';
+import { launchChromium } from '@traderadmin/console/browser';
+import { AlertsPageDriver } from '@traderadmin/console/driver';
 import { startSlackPeer, type SlackPeer } from '@traderadmin/test-support';
 import type { TraderWorld } from '../support/world.js';
 

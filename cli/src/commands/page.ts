@@ -1,7 +1,7 @@
 /**
  * `traderadmin page --config FILE`: the alerts configuration page (alerts_page.listen, by
  * default http://127.0.0.1:9096/) in the foreground until SIGINT/SIGTERM. It edits, validates,
- * tests and applies [alerts_config] from a browser; see alerts-page/README.md.
+ * tests and applies [alerts_config] from a browser; see console/README.md.
  */
 import { Command } from 'commander';
 import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
@@ -34,7 +34,7 @@ export function pageCommand(o: Output, setExit: (code: number) => void): Command
         return setExit(1);
       }
       // Loaded here, not at the top: other commands need neither express nor esbuild.
-      const { startAlertsPage } = await import('@traderadmin/alerts-page');
+      const { startAlertsPage } = await import('@traderadmin/console');
       const page = await startAlertsPage({ configFile: opts.config, out: opts.out, listen: opts.listen, log: (line) => o.err(line) });
       o.out(`alerts configuration page for ${page.editor.file} at ${page.url}`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {

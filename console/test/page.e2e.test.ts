@@ -234,7 +234,7 @@ describe('the alerts configuration page in Chromium, on a running stack', () => 
     await page.context().close();
   });
 
-  it('reads well in light and dark, and at phone width (screenshots in alerts-page/test-results/)', async () => {
+  it('reads well in light and dark, and at phone width (screenshots in console/test-results/)', async () => {
     for (const [name, options] of [
       ['light', {}],
       ['dark', { dark: true }],

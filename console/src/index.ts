@@ -1,5 +1,5 @@
 /**
- * @traderadmin/alerts-page: the alerts configuration page (the design's AlertsConfigurationTab).
+ * @traderadmin/console: the alerts configuration page (the design's AlertsConfigurationTab).
  * `startAlertsPage()` serves it for one config.toml; the pieces are exported for the CLI,
  * the Cucumber steps and anyone who edits config.toml programmatically.
  */

@@ -10,7 +10,7 @@ describe('the browser code', () => {
   it('type-checks with DOM types', () => {
     const tsc = spawnSync(
       process.execPath,
-      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'alerts-page/web/tsconfig.json', '--noEmit'],
+      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'console/web/tsconfig.json', '--noEmit'],
       {
         cwd: ROOT,
         encoding: 'utf8',
