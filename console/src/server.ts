@@ -155,7 +155,9 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
     else res.status(401).type('html').send(loginHtml);
   });
 
-  app.get('/', (_req, res) => void res.type('html').send(html.replace('{{FILE}}', escapeHtml(configFile))));
+  // The console's addresses (contract.md, "The console"): one page, the script picks the view.
+  const page = html.replace('{{FILE}}', escapeHtml(configFile));
+  app.get(['/', '/monitoring', '/alerts', '/alerts/silence', '/config'], (_req, res) => void res.type('html').send(page));
   app.get('/app.js', (_req, res) => void res.type('text/javascript').send(script));
 
   const api = express.Router();

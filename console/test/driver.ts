@@ -27,7 +27,7 @@ export class AlertsPageDriver {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url);
+    await page.goto(new URL('config', url).href);
     await page.locator('#form[aria-busy="false"]').waitFor();
     return new AlertsPageDriver(page, context, errors);
   }

@@ -43,7 +43,7 @@ async function open(browser: Browser, h: PageHarness, options: { dark?: boolean;
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(h.url);
+  await page.goto(`${h.url}config`);
   await page.locator(LATENCY).waitFor();
   (page as Page & { errors: string[] }).errors = errors;
   return page;

@@ -44,7 +44,7 @@ const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'a
 describe('the page on loopback without a token', () => {
   it('serves the page, its script and its state', async () => {
     const s = await start();
-    const html = await (await fetch(`${s.url}/`)).text();
+    const html = await (await fetch(`${s.url}/config`)).text();
     expect(html).toContain('<h1>Alerts configuration</h1>');
     const script = await fetch(`${s.url}/app.js`);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
