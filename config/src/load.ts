@@ -84,8 +84,13 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
     bytes = readFileSync(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-    const hint = code === 'ENOENT' ? 'copy config/config.example.toml to start from the defaults' : undefined;
+    const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+    // A relative name alone hides which folder it was taken from.
+    const message = absolute === file ? problem : `${problem} (looked at ${absolute})`;
+    const hint =
+      code === 'ENOENT'
+        ? 'copy config/config.example.toml there to start from the defaults, or name the file with --config FILE or TRADERADMIN_CONFIG'
+        : undefined;
     throw new ConfigError(file, [{ file, path: '', severity: 'error', message, hint }]);
   }
   const { config, problems } = checkConfigText(bytes.toString('utf8'), file, options);

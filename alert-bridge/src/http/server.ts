@@ -182,7 +182,12 @@ export function createApp(api: BridgeApi): express.Express {
       }
       const results = await api.testAlert(channel as ChannelName | 'all', body.message as string | undefined);
       if (results.length === 0) {
-        res.status(409).json({ error: channel === 'all' ? 'no channel is enabled' : `channel ${channel} is not enabled`, results });
+        // Say how to turn it on, not only that it is off.
+        const error =
+          channel === 'all'
+            ? 'no channel is enabled: set enabled = true in one of [alerts_config.notifications.<channel>] and apply the config'
+            : `channel ${channel} is not enabled: set alerts_config.notifications.${channel}.enabled = true (with its settings) and apply the config`;
+        res.status(409).json({ error, results });
         return;
       }
       const clean = results.map((r) => ({ ...r, error: r.error === undefined ? undefined : api.redact(r.error) }));

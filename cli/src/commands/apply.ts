@@ -2,14 +2,14 @@ import { Command } from 'commander';
 import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
 import { applyConfig, formatDiff } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG } from '../paths.js';
+import { CONFIG_HELP, defaultConfig, generatedDirFor } from '../paths.js';
 
 /** `traderadmin apply`: generate, write, reload Prometheus / Alertmanager / bridge, verify, roll back on failure. */
 export function applyCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('apply')
     .description('write the generated files, reload Prometheus, Alertmanager and the bridge, confirm, and roll back on any failure')
-    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
-    .requiredOption('-o, --out <dir>', 'folder Prometheus and Alertmanager read their files from')
+    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .option('-o, --out <dir>', 'folder Prometheus and Alertmanager read their files from (default: data/generated beside the config folder, as "traderadmin up")')
     .option('--prometheus-url <url>', 'Prometheus URL (default: from prometheus.listen)')
     .option('--alertmanager-url <url>', 'Alertmanager URL (default: from alertmanager.listen)')
     .option('--bridge-url <url>', 'alert bridge URL (default: from alert_bridge.listen)')
@@ -17,7 +17,7 @@ export function applyCommand(o: Output, setExit: (code: number) => void): Comman
     .action(
       async (opts: {
         config: string;
-        out: string;
+        out?: string;
         prometheusUrl?: string;
         alertmanagerUrl?: string;
         bridgeUrl?: string;
@@ -33,7 +33,7 @@ export function applyCommand(o: Output, setExit: (code: number) => void): Comman
           setExit(1);
           return;
         }
-        const result = await applyConfig(loaded, { ...opts, log: (line) => o.out(`  ${line}`) });
+        const result = await applyConfig(loaded, { ...opts, out: opts.out ?? generatedDirFor(loaded.file), log: (line) => o.out(`  ${line}`) });
         if (result.changed) for (const line of formatDiff({ ...result.diff, files: [] })) o.out(line);
         if (result.ok) o.out(paint(o, 'green', result.changed ? '✓ applied' : '✓ nothing to apply'));
         else o.err(paint(o, 'red', `✗ apply failed and was rolled back: ${result.error}`));

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { ConfigError, formatProblem, loadConfig, type LoadedConfig } from '@traderadmin/config';
 import { BridgeClient, BridgeUnreachableError, startBridge } from '@traderadmin/alert-bridge';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG } from '../paths.js';
+import { CONFIG_HELP, defaultConfig } from '../paths.js';
 
 /** Loads the config or prints every problem; undefined means "exit 1". */
 export function loadOrReport(file: string, o: Output): LoadedConfig | undefined {
@@ -51,7 +51,7 @@ export function bridgeCommand(o: Output, setExit: (code: number) => void): Comma
     .description(
       'run the alert bridge (Alertmanager webhooks to email, Slack, SMS, webhooks) until SIGINT/SIGTERM; SIGHUP reloads the config',
     )
-    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .action(async (opts: { config: string }) => {
       const loaded = loadOrReport(opts.config, o);
       if (!loaded) return setExit(1);

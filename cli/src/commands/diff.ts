@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
 import { defaultUrls, diffFiles, diffLive, fetchLive, formatDiff, generate, readGenerated } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG } from '../paths.js';
+import { CONFIG_HELP, OUT_HELP, defaultConfig, generatedDirFor } from '../paths.js';
 
 /** `traderadmin diff`: what generate/apply would change, on disk or in the running Prometheus and Alertmanager. */
 export function diffCommand(o: Output, setExit: (code: number) => void): Command {
@@ -10,8 +10,8 @@ export function diffCommand(o: Output, setExit: (code: number) => void): Command
     .description(
       'show what a generation changes (thresholds, routes, receivers, then a unified diff); exit 0 no changes, 3 changes, 1 error',
     )
-    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
-    .option('-o, --out <dir>', 'folder of the generated files to compare with')
+    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .option('-o, --out <dir>', OUT_HELP)
     .option('--live', 'compare with the running Prometheus (/api/v1/rules) and Alertmanager (/api/v2/status)')
     .option('--prometheus-url <url>', 'Prometheus URL (default: from prometheus.listen)')
     .option('--alertmanager-url <url>', 'Alertmanager URL (default: from alertmanager.listen)')
@@ -39,8 +39,7 @@ export function diffCommand(o: Output, setExit: (code: number) => void): Command
               files,
             );
           } else {
-            if (!opts.out) throw new Error('give --out DIR (the folder generate writes to), or --live');
-            result = diffFiles(readGenerated(opts.out), files);
+            result = diffFiles(readGenerated(opts.out ?? generatedDirFor(loaded.file)), files);
           }
           if (opts.format === 'json') o.out(JSON.stringify(result, null, 2));
           else for (const line of formatDiff(result)) o.out(line);

@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, formatProblem, isLoopbackHost, loadConfig, parseListen, type LoadedConfig } from '@traderadmin/config';
 import { consoleLogger, startExporter } from '@traderadmin/exporter';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG } from '../paths.js';
+import { CONFIG_HELP, defaultConfig } from '../paths.js';
 
 interface ExporterFlags {
   config: string;
@@ -24,7 +24,7 @@ function listenFlag(value: string): string {
 export function exporterCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('exporter')
     .description('run the exporter (gateway and events in, Prometheus metrics out) until Ctrl-C')
-    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option('--listen <host:port>', 'where to listen, instead of exporter.listen', listenFlag)
     .option('-v, --verbose', 'log debug details (gateway notices, library messages)')
     .action(async (flags: ExporterFlags) => {

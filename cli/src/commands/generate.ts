@@ -3,15 +3,15 @@ import { Command } from 'commander';
 import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
 import { generate, writeGenerated } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG } from '../paths.js';
+import { CONFIG_HELP, OUT_HELP, defaultConfig, generatedDirFor } from '../paths.js';
 
 /** `traderadmin generate`: config.toml → prometheus.yml, rules.yml, alertmanager.yml, tests/, secrets/. */
 export function generateCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('generate')
     .description('write prometheus.yml, rules.yml, alertmanager.yml, promtool tests and secret files from config.toml')
-    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
-    .requiredOption('-o, --out <dir>', 'output folder')
-    .action((opts: { config: string; out: string }) => {
+    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .option('-o, --out <dir>', OUT_HELP)
+    .action((opts: { config: string; out?: string }) => {
       let loaded;
       try {
         loaded = loadConfig(opts.config);
@@ -25,16 +25,17 @@ export function generateCommand(o: Output, setExit: (code: number) => void): Com
       }
       for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
       o.out(`reading ${opts.config} (sha256 ${loaded.sha256.slice(0, 12)})`);
+      const out = opts.out ?? generatedDirFor(loaded.file);
       const files = generate(loaded);
-      const result = writeGenerated(opts.out, files);
+      const result = writeGenerated(out, files);
       for (const rel of files.keys()) {
         const state = result.written.includes(rel) ? 'written' : 'unchanged';
-        o.out(`  ${paint(o, state === 'written' ? 'green' : 'dim', state.padEnd(9))} ${path.join(opts.out, rel)}`);
+        o.out(`  ${paint(o, state === 'written' ? 'green' : 'dim', state.padEnd(9))} ${path.join(out, rel)}`);
       }
-      for (const rel of result.removed) o.out(`  ${paint(o, 'yellow', 'removed'.padEnd(9))} ${path.join(opts.out, rel)}`);
+      for (const rel of result.removed) o.out(`  ${paint(o, 'yellow', 'removed'.padEnd(9))} ${path.join(out, rel)}`);
       o.out(
-        paint(o, 'green', `✓ ${files.size} files in ${opts.out} (${result.written.length} written, ${result.unchanged.length} unchanged)`) +
-          `; test them with: promtool test rules ${path.join(opts.out, 'tests')}/*.yml`,
+        paint(o, 'green', `✓ ${files.size} files in ${out} (${result.written.length} written, ${result.unchanged.length} unchanged)`) +
+          `; test them with: promtool test rules ${path.join(out, 'tests')}/*.yml`,
       );
       setExit(0);
     });

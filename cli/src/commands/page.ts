@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG } from '../paths.js';
+import { CONFIG_HELP, defaultConfig } from '../paths.js';
 
 interface PageOptions {
   config: string;
@@ -17,7 +17,7 @@ interface PageOptions {
 export function pageCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('page')
     .description('serve the alerts configuration page: edit, validate, test and apply [alerts_config] from a browser, until SIGINT/SIGTERM')
-    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option(
       '--out <dir>',
       'folder of the generated Prometheus/Alertmanager files (default: data/generated beside the config folder, as "traderadmin up")',

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG } from '../paths.js';
+import { CONFIG_HELP, defaultConfig } from '../paths.js';
 import { callBridge, loadOrReport } from './bridge.js';
 
 interface Silence {
@@ -21,7 +21,7 @@ const matcherText = (m: Silence['matchers'][number]) => `${m.name}${m.isEqual ==
 
 function common(cmd: Command): Command {
   return cmd
-    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option('--url <url>', 'bridge URL (default: http://<alert_bridge.listen>)');
 }
 

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG } from '../paths.js';
+import { CONFIG_HELP, defaultConfig } from '../paths.js';
 import { callBridge, loadOrReport } from './bridge.js';
 
 interface Result {
@@ -20,7 +20,7 @@ export function testAlertCommand(o: Output, setExit: (code: number) => void): Co
   return new Command('test-alert')
     .description('send a sample notification through a channel now, through the running bridge, and show the result per recipient')
     .addOption(new Option('--channel <channel>', 'channel to test').choices(['email', 'slack', 'sms', 'webhook', 'all']).default('all'))
-    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG)
+    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option('-m, --message <text>', 'message text', 'This is a test alert from TraderAdmin.')
     .option('--url <url>', 'bridge URL (default: http://<alert_bridge.listen>)')
     .option('--json', 'print the JSON answer')
@@ -35,7 +35,11 @@ export function testAlertCommand(o: Output, setExit: (code: number) => void): Co
         return setExit(1);
       }
       if (!opts.json) {
-        if (body.results.length === 0) o.err(paint(o, 'red', `✗ ${body.error ?? 'no channel enabled'}`));
+        if (body.results.length === 0) {
+          o.err(paint(o, 'red', `✗ ${body.error ?? 'no channel enabled'}`));
+          const page = loaded.config.alerts_page.listen;
+          o.err(`  edit it on the alerts page (traderadmin page, http://${page}/) or in ${loaded.file}, then run: traderadmin apply`);
+        }
         for (const r of body.results) {
           if (r.ok) o.out(paint(o, 'green', `✓ ${r.channel} → ${r.recipient}${r.providerId ? ` (${r.providerId})` : ''}`));
           else o.err(paint(o, 'red', `✗ ${r.channel} → ${r.recipient}: ${r.error}`));

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { ConfigError, formatProblem, loadConfig, parseListen, type Config, type LoadedConfig } from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
-import { DEFAULT_CONFIG, EXAMPLE_CONFIG, ROOT } from '../paths.js';
+import { CONFIG_ENV, CONFIG_HELP, EXAMPLE_CONFIG, ROOT, dataDirFor, defaultConfig } from '../paths.js';
 import { httpReady, Supervisor, type ServiceSpec } from '../stack/supervisor.js';
 
 const BIN = path.join(ROOT, 'bin/traderadmin.mjs');
@@ -173,12 +173,12 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
     .description('run the whole local stack (emulator or gateway, exporter, bridge, Prometheus, Alertmanager) until Ctrl-C')
     .option(
       '-c, --config <file>',
-      'config file; created from config/config.example.toml when it is the default and missing',
-      DEFAULT_CONFIG,
+      `${CONFIG_HELP}; created from config/config.example.toml when it is the default and missing`,
+      defaultConfig(),
     )
     .option('--data-dir <dir>', 'where generated files and Prometheus/Alertmanager data live (default: data/ beside the config folder)')
     .action(async function (this: Command, opts: UpOptions) {
-      if (!existsSync(opts.config) && opts.config === DEFAULT_CONFIG) {
+      if (!existsSync(opts.config) && this.getOptionValueSource('config') === 'default' && !process.env[CONFIG_ENV]) {
         mkdirSync(path.dirname(opts.config), { recursive: true });
         copyFileSync(EXAMPLE_CONFIG, opts.config);
         o.out(`created ${opts.config} from the example: edit it to set your thresholds and channels`);
@@ -193,7 +193,7 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
         return setExit(1);
       }
       for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
-      const dataDir = path.resolve(opts.dataDir ?? path.join(path.dirname(loaded.file), '..', 'data'));
+      const dataDir = path.resolve(opts.dataDir ?? dataDirFor(loaded.file));
 
       const busy = await busyAddresses(loaded.config);
       if (busy.length > 0) {
