@@ -27,7 +27,7 @@ beforeAll(async () => {
   copyFileSync(path.join(ROOT, 'config/config.example.toml'), file);
   const port = await freePort();
   writeFileSync(file, readFileSync(file, 'utf8').replace('"127.0.0.1:9095"', `"127.0.0.1:${port}"`));
-    const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+  const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
   bridge = await startBridge(loadConfig(file), { logger: quiet });
 });
 afterAll(async () => bridge?.close());

@@ -49,6 +49,69 @@ export function restartWindowTimes(c: Config): Array<{ start_time: string; end_t
   return pieces;
 }
 
+/** One label matcher of an inhibit rule, as Alertmanager reads it (`name="v"`, `name=~"a|b"`). */
+export interface LabelMatcher {
+  name: string;
+  op: '=' | '=~';
+  value: string;
+}
+
+/** An inhibit rule: while a source alert fires, matching targets with the same `equal` labels are muted. */
+export interface InhibitRule {
+  source: LabelMatcher[];
+  target: LabelMatcher[];
+  equal: string[];
+  /** Why the rule exists (explain shows it). */
+  why: string;
+}
+
+export const matcherText = (m: LabelMatcher): string => `${m.name}${m.op}"${m.value}"`;
+
+/** Alertmanager's matching: a missing label is the empty string; regexes are anchored. */
+export function matchesLabels(matchers: readonly LabelMatcher[], labels: Readonly<Record<string, string>>): boolean {
+  return matchers.every((m) => {
+    const v = labels[m.name] ?? '';
+    return m.op === '=' ? v === m.value : new RegExp(`^(?:${m.value})$`).test(v);
+  });
+}
+
+const eq = (name: string, value: string): LabelMatcher => ({ name, op: '=', value });
+const re = (name: string, values: string[]): LabelMatcher => ({ name, op: '=~', value: values.join('|') });
+
+/** The inhibit rules of alertmanager.yml: written there and read by explain, so the two cannot disagree. */
+export function inhibitRules(model: Model): InhibitRule[] {
+  const rules: InhibitRule[] = [];
+  if (model.config.alerts_config.enabled) {
+    rules.push(
+      {
+        source: [eq('alertname', 'BrokerDisconnected')],
+        target: [eq('alertname', 'MarketDataStale')],
+        equal: [],
+        why: 'a disconnected gateway explains stale data: one page, not two',
+      },
+      {
+        source: [eq('alertname', 'BrokerDisconnected')],
+        target: [re('alertname', ['DailyRealizedPnlBelowLimit', 'DrawdownTodayExceeded'])],
+        equal: ['account'],
+        why: 'P&L of an account whose gateway is down is frozen, not news',
+      },
+      {
+        source: [eq('alertname', 'ExporterDown')],
+        target: [re('alertname', ['ComponentDown', 'BrokerDisconnected', 'MarketDataStale'])],
+        equal: [],
+        why: 'without the exporter, heartbeats and broker metrics are absent, not down',
+      },
+    );
+  }
+  rules.push({
+    source: [eq('severity', 'critical')],
+    target: [eq('severity', 'warning')],
+    equal: ['alertname', 'account'],
+    why: 'a critical alert says it all: its warning twin of the same account stays quiet',
+  });
+  return rules;
+}
+
 export function alertmanagerYaml(model: Model): { text: string; secrets: SecretFile[] } {
   const c = model.config;
   const secrets: SecretFile[] = [];
@@ -121,28 +184,11 @@ export function alertmanagerYaml(model: Model): { text: string; secrets: SecretF
     ],
   };
 
-  const inhibit: Array<Record<string, unknown>> = [];
-  if (enabled) {
-    inhibit.push(
-      {
-        // A disconnected gateway explains stale data: one page, not two.
-        source_matchers: ['alertname="BrokerDisconnected"'],
-        target_matchers: ['alertname="MarketDataStale"'],
-      },
-      {
-        // P&L of an account whose gateway is down is frozen, not news.
-        source_matchers: ['alertname="BrokerDisconnected"'],
-        target_matchers: ['alertname=~"DailyRealizedPnlBelowLimit|DrawdownTodayExceeded"'],
-        equal: ['account'],
-      },
-      {
-        // Without the exporter, heartbeats and broker metrics are absent, not down.
-        source_matchers: ['alertname="ExporterDown"'],
-        target_matchers: ['alertname=~"ComponentDown|BrokerDisconnected|MarketDataStale"'],
-      },
-    );
-  }
-  inhibit.push({ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'account'] });
+  const inhibit = inhibitRules(model).map((r) => ({
+    source_matchers: r.source.map(matcherText),
+    target_matchers: r.target.map(matcherText),
+    ...(r.equal.length > 0 ? { equal: [...r.equal] } : {}),
+  }));
 
   const doc: Record<string, unknown> = { route, receivers, inhibit_rules: inhibit };
   if (timeIntervals.length > 0) doc.time_intervals = timeIntervals;

@@ -5,7 +5,7 @@
  * "why did/didn't I get paged, and when" question about Alertmanager timers.
  */
 import { CHANNELS, type LoadedConfig } from '@traderadmin/config';
-import { WATCHDOG_REPEAT_SECONDS, restartWindowTimes, weekdayRanges } from './alertmanager.js';
+import { WATCHDOG_REPEAT_SECONDS, inhibitRules, matchesLabels, restartWindowTimes, weekdayRanges } from './alertmanager.js';
 import { ALERT_NAMES, buildModel, type AlertName, type AlertRule, type Model } from './model.js';
 
 export interface ChannelTimeline {
@@ -34,22 +34,50 @@ export interface AlertExplanation {
   fireMinSeconds: number;
   fireMaxSeconds: number;
   channels: ChannelTimeline[];
+  /** Human text of `inhibitors`. */
   inhibitedBy: string[];
+  /** The inhibit rules of alertmanager.yml that can mute it: which alerts, sharing which labels. */
+  inhibitors: Inhibitor[];
   notes: string[];
+}
+
+export interface Inhibitor {
+  /** Generated alerts that mute this one while they fire. */
+  by: AlertName[];
+  /** Labels both must share (known only when they fire, such as account). */
+  sameLabels: string[];
+  why: string;
 }
 
 /** Alerts whose condition is time() passing a timestamp: no scrape delay, only evaluation. */
 const CLOCK_DRIVEN: readonly AlertName[] = ['MarketDataStale', 'ComponentDown', 'Watchdog'];
 
-function inhibitors(model: Model, alert: AlertName, severity: string): string[] {
-  const out: string[] = [];
-  if (!model.config.alerts_config.enabled) return severity === 'warning' ? [`a critical alert of the same name and account`] : [];
-  if (alert === 'MarketDataStale') out.push('BrokerDisconnected (any gateway)', 'ExporterDown');
-  if (alert === 'DailyRealizedPnlBelowLimit' || alert === 'DrawdownTodayExceeded') out.push('BrokerDisconnected of the same account');
-  if (alert === 'ComponentDown' || alert === 'BrokerDisconnected') out.push('ExporterDown');
-  if (severity === 'warning') out.push('a critical alert of the same name and account');
+const labelsOf = (r: AlertRule): Record<string, string> => ({ ...r.labels, alertname: r.alert, severity: r.severity });
+
+/**
+ * Which generated alerts can mute this one, read from the same inhibit rules alertmanager.yml
+ * is written from: a rule applies when one of this alert's rules matches its targets and some
+ * generated alert matches its sources with equal values of the labels both carry in the rules.
+ */
+function inhibitors(model: Model, rules: AlertRule[]): Inhibitor[] {
+  const out: Inhibitor[] = [];
+  for (const rule of inhibitRules(model)) {
+    const by = new Set<AlertName>();
+    for (const target of rules.map(labelsOf).filter((l) => matchesLabels(rule.target, l))) {
+      for (const source of model.alerts) {
+        const s = labelsOf(source);
+        if (source.alert === 'Watchdog' || !matchesLabels(rule.source, s)) continue;
+        if (rule.equal.every((k) => s[k] === undefined || target[k] === undefined || s[k] === target[k])) by.add(source.alert);
+      }
+    }
+    if (by.size === 0) continue;
+    const known = (k: string) => rules.some((r) => labelsOf(r)[k] !== undefined);
+    out.push({ by: [...by], sameLabels: rule.equal.filter((k) => !known(k)), why: rule.why });
+  }
   return out;
 }
+
+const inhibitorText = (i: Inhibitor) => `${i.by.join(' or ')}${i.sameLabels.length ? ` of the same ${i.sameLabels.join(' and ')}` : ''}`;
 
 function explainRule(model: Model, alert: AlertName, rules: AlertRule[]): AlertExplanation {
   const c = model.config;
@@ -59,7 +87,17 @@ function explainRule(model: Model, alert: AlertName, rules: AlertRule[]): AlertE
       : alert === 'ComponentDown'
         ? 'not generated: exporter.heartbeat_components is empty'
         : 'not generated';
-    return { alert, generated: false, forSeconds: 0, fireMinSeconds: 0, fireMaxSeconds: 0, channels: [], inhibitedBy: [], notes: [why] };
+    return {
+      alert,
+      generated: false,
+      forSeconds: 0,
+      fireMinSeconds: 0,
+      fireMaxSeconds: 0,
+      channels: [],
+      inhibitedBy: [],
+      inhibitors: [],
+      notes: [why],
+    };
   }
   const rule = rules[0];
   const scrape = c.prometheus.scrape_interval_seconds;
@@ -122,6 +160,7 @@ function explainRule(model: Model, alert: AlertName, rules: AlertRule[]): AlertE
   notes.push(
     `a new group waits group_wait ${groupWait} s; if another ${alert} of the same account is already notified, it joins at the next group_interval tick (≤ ${groupInterval} s)`,
   );
+  const muted = inhibitors(model, rules);
   return {
     alert,
     generated: true,
@@ -132,7 +171,8 @@ function explainRule(model: Model, alert: AlertName, rules: AlertRule[]): AlertE
     fireMinSeconds: fireMin,
     fireMaxSeconds: fireMax,
     channels,
-    inhibitedBy: inhibitors(model, alert, rule.severity),
+    inhibitedBy: muted.map(inhibitorText),
+    inhibitors: muted,
     notes,
   };
 }

@@ -113,7 +113,8 @@ describe('traderadmin explain', () => {
     );
     expect(res.stdout).toContain('sms      not notified: severity warning is below min_severity = "critical"');
     expect(res.stdout).toContain('slack    not notified: alerts_config.notifications.slack.enabled = false');
-    expect(res.stdout).toContain('muted while firing: a critical alert of the same name and account');
+    // Warning-only: no critical twin exists to mute it (explain reads the generated inhibit rules).
+    expect(res.stdout).not.toContain('muted while firing');
   });
 
   it('explains time intervals, disabled alerts and unknown names', () => {

@@ -9,7 +9,10 @@ export function applyCommand(o: Output, setExit: (code: number) => void): Comman
   return new Command('apply')
     .description('write the generated files, reload Prometheus, Alertmanager and the bridge, confirm, and roll back on any failure')
     .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
-    .option('-o, --out <dir>', 'folder Prometheus and Alertmanager read their files from (default: data/generated beside the config folder, as "traderadmin up")')
+    .option(
+      '-o, --out <dir>',
+      'folder Prometheus and Alertmanager read their files from (default: data/generated beside the config folder, as "traderadmin up")',
+    )
     .option('--prometheus-url <url>', 'Prometheus URL (default: from prometheus.listen)')
     .option('--alertmanager-url <url>', 'Alertmanager URL (default: from alertmanager.listen)')
     .option('--bridge-url <url>', 'alert bridge URL (default: from alert_bridge.listen)')
@@ -33,7 +36,11 @@ export function applyCommand(o: Output, setExit: (code: number) => void): Comman
           setExit(1);
           return;
         }
-        const result = await applyConfig(loaded, { ...opts, out: opts.out ?? generatedDirFor(loaded.file), log: (line) => o.out(`  ${line}`) });
+        const result = await applyConfig(loaded, {
+          ...opts,
+          out: opts.out ?? generatedDirFor(loaded.file),
+          log: (line) => o.out(`  ${line}`),
+        });
         if (result.changed) for (const line of formatDiff({ ...result.diff, files: [] })) o.out(line);
         if (result.ok) o.out(paint(o, 'green', result.changed ? '✓ applied' : '✓ nothing to apply'));
         else o.err(paint(o, 'red', `✗ apply failed and was rolled back: ${result.error}`));
