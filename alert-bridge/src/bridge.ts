@@ -11,6 +11,7 @@ import {
   CHANNELS,
   ConfigError,
   formatProblem,
+  hardenServer,
   loadConfig,
   parseListen,
   resolveFromConfig,
@@ -379,12 +380,12 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   // Port 0 (any free port) is only for tests and benchmarks, so only the override accepts it.
   const listen = /:0$/.test(listenText) ? { host: listenText.slice(0, -2).replace(/^\[|\]$/g, ''), port: 0 } : parseListen(listenText);
   if (!listen) throw new Error(`listen address ${listenText} is not HOST:PORT`);
-  const app = createApp(api);
+  const app = createApp(api, { listenHost: listen.host });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(listen.port, listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     s.once('error', reject);
   });
-  server.keepAliveTimeout = 5_000;
+  hardenServer(server);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

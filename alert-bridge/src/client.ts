@@ -41,7 +41,8 @@ export class BridgeClient {
   /** One API call; throws BridgeUnreachableError when nothing answers. */
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<BridgeAnswer<T>> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // Every write is JSON, even without a body: the services refuse other writes (what a web page can send).
+    if (method !== 'GET' && method !== 'HEAD') headers['content-type'] = 'application/json';
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     let res: Response;
     try {

@@ -9,10 +9,29 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LoadedConfig } from '@traderadmin/config';
 import { generate } from '@traderadmin/rules-gen';
-import { freePort, haveBinary, startAlertmanager, waitFor, ALERTMANAGER_BIN, type ManagedProcess } from '@traderadmin/test-support';
+import {
+  freePort,
+  haveBinary,
+  rawPost,
+  startAlertmanager,
+  waitFor,
+  ALERTMANAGER_BIN,
+  type ManagedProcess,
+} from '@traderadmin/test-support';
 import { main } from '../../cli/src/main.js';
 import { startBridge, type RunningBridge } from '../src/index.js';
-import { FAST, allSecrets, assertNoSecrets, captureLogger, metric, startPeers, tempDir, writeConfig, type Peers } from './helpers.js';
+import {
+  BRIDGE_TOKEN,
+  FAST,
+  allSecrets,
+  assertNoSecrets,
+  captureLogger,
+  metric,
+  startPeers,
+  tempDir,
+  writeConfig,
+  type Peers,
+} from './helpers.js';
 
 const run = haveBinary(ALERTMANAGER_BIN) ? describe : describe.skip;
 
@@ -225,6 +244,60 @@ run('Alertmanager → bridge → sinks', () => {
     expect(failed.code).toBe(1);
     expect(failed.err).toContain('✗ slack → slack webhook: HTTP 403: invalid_token');
   });
+
+  it.each([
+    ['text/plain (a web page, no preflight)', { 'content-type': 'text/plain' }, 415],
+    ['a foreign Origin', { 'content-type': 'application/json', origin: 'http://evil.example' }, 403],
+    ['a rebinding Host', { 'content-type': 'application/json', host: 'evil.example:9095' }, 421],
+    ['no token', { 'content-type': 'application/json', noToken: 'yes' }, 401],
+  ])(
+    'refuses a ten-year silence of everything and a forged alert sent with %s: nothing is silenced or delivered',
+    async (_n, h, status) => {
+      const { noToken, ...headers } = h as Record<string, string>;
+      const withToken = noToken ? headers : { ...headers, authorization: `Bearer ${BRIDGE_TOKEN}` };
+      const before = { mails: peers.smtp.mails.length, slack: peers.slack.messages().length, hooks: peers.webhook.accepted().length };
+      const silence = JSON.stringify({
+        matchers: [{ name: 'alertname', value: '.+', isRegex: true }],
+        endsAt: new Date(Date.now() + 10 * 365 * 86400_000).toISOString(),
+        comment: 'x',
+        createdBy: 'x',
+      });
+      const s = await rawPost(bridge.url, '/api/v1/silences', withToken, silence);
+      expect(s.status).toBe(status);
+      expect(JSON.parse(s.body)).toEqual({ error: expect.any(String) });
+      const forged = JSON.stringify({
+        version: '4',
+        status: 'firing',
+        receiver: 'x',
+        groupKey: `forged-${status}`,
+        groupLabels: {},
+        commonLabels: {},
+        commonAnnotations: {},
+        externalURL: '',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'BrokerDisconnected', severity: 'critical' },
+            annotations: { summary: 'close all positions now' },
+            startsAt,
+          },
+        ],
+      });
+      expect((await rawPost(bridge.url, '/api/v1/alertmanager/email', withToken, forged)).status).toBe(status);
+      expect((await rawPost(bridge.url, '/api/v1/test-alert', withToken, '{"message":"close all positions now"}')).status).toBe(status);
+      const active = (
+        (await (await fetch(`${am.url}/api/v2/silences`)).json()) as Array<{ comment: string; status: { state: string } }>
+      ).filter((x) => x.status.state === 'active');
+      expect(active).toEqual([]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(bridge.outbox.pending()).toEqual([]);
+      expect([peers.smtp.mails.length, peers.slack.messages().length, peers.webhook.accepted().length]).toEqual([
+        before.mails,
+        before.slack,
+        before.hooks,
+      ]);
+    },
+  );
 
   it('leaks no secret anywhere', () => {
     assertNoSecrets([...log.lines, ...cliOutput], allSecrets(peers));

@@ -6,3 +6,5 @@ export { Secret, REDACTED } from './secret.js';
 export { isLoopbackHost, parseListen, minutesOfDay } from './formats.js';
 export { locateKeys, lineOf } from './locate.js';
 export type { FieldDescription, Problem } from './schema.js';
+export { hardenServer, hostOf, ownHosts, refusal, refuse, requestGuard } from './http/guard.js';
+export type { GuardOptions, Refusal } from './http/guard.js';

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventName, IBApi } from '@stoqey/ib';
-import { sleep } from '@traderadmin/test-support';
+import { rawGet, rawPost, sleep } from '@traderadmin/test-support';
 import { startEmulator, type Emulator, type EmulatorOptions, type Logger } from '../src/index.js';
 import {
   CONNECTED,
@@ -338,6 +338,21 @@ describe('HTTP control API', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.json.error).toMatch(/unknown action "explode"; actions: fill, reject, error/);
     expect((await call(`${base}/fill`, 'GET')).status).toBe(405);
+    await server.close();
+  });
+
+  it.each([
+    ['a text/plain POST (no preflight needed)', { 'content-type': 'text/plain' }, 415],
+    ['a foreign Origin', { 'content-type': 'application/json', origin: 'http://evil.example' }, 403],
+    ['a rebinding Host', { 'content-type': 'application/json', host: 'evil.example:4010' }, 421],
+  ])('refuses a web page hanging the gateway with %s, and nothing changes', async (_name, headers, status) => {
+    await emulator();
+    const server = await emu!.startControlServer({ host: '127.0.0.1', port: 0 });
+    const res = await rawPost(server.url, '/control/hang', headers, '{}');
+    expect(res.status).toBe(status);
+    expect(JSON.parse(res.body)).toEqual({ ok: false, error: expect.any(String) });
+    expect(emu!.control.state().gateway.hung).toBe(false);
+    expect((await rawGet(server.url, '/control/state', { host: 'evil.example' })).status).toBe(421);
     await server.close();
   });
 });

@@ -193,17 +193,20 @@ export async function startExporter(loaded: LoadedConfig | Config, deps: Exporte
   const core = createExporterCore(config, deps);
   const env = deps.env ?? process.env;
   const tokenSecret = config.exporter.events_token;
-  const app = createApp({
-    registry: core.registry,
-    ready: core.ready,
-    snapshot: core.snapshot,
-    ingest: (body) => core.ingest.ingest(body),
-    eventsToken: () => tokenSecret?.reveal(env),
-    maxEventBodyBytes: config.exporter.max_event_body_bytes,
-    logger: core.logger,
-  });
   const addr = deps.listen ? listenAddress(deps.listen) : parseListen(config.exporter.listen);
   if (!addr) throw new Error(`exporter.listen "${config.exporter.listen}" is not HOST:PORT`);
+  const app = createApp(
+    {
+      registry: core.registry,
+      ready: core.ready,
+      snapshot: core.snapshot,
+      ingest: (body) => core.ingest.ingest(body),
+      eventsToken: () => tokenSecret?.reveal(env),
+      maxEventBodyBytes: config.exporter.max_event_body_bytes,
+      logger: core.logger,
+    },
+    { listenHost: addr.host },
+  );
   const { server, url } = await listen(app, addr.host, addr.port);
 
   let gateway: IbGateway | undefined;

@@ -3,6 +3,7 @@ import { ManualClock } from '../src/clock.js';
 import { startExporter, type RunningExporter } from '../src/exporter.js';
 import { makeConfig, memoryLogger, utc } from './helpers.js';
 import { promtoolCheckMetrics } from './promtool.js';
+import { rawGet, rawPost } from '@traderadmin/test-support';
 
 const TOKEN = 'test-events-token-3f9a';
 const clock = new ManualClock(utc('2026-01-15T15:00:00Z'));
@@ -217,13 +218,29 @@ describe('POST /api/v1/events', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ accepted: 1 });
     }
-    // curl -d sends form encoding unless told otherwise: the body is still read as JSON.
-    const res = await fetch(`${exp.url}/api/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: '{"type":"heartbeat","component":"orchestrator"}',
-    });
-    expect(res.status).toBe(200);
+  });
+
+  it.each([
+    ['a text/plain body (what any web page can send without a preflight)', { 'content-type': 'text/plain' }, 415],
+    ['a form body (curl -d without -H, or an HTML form)', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
+    ['a foreign Origin', { 'content-type': 'application/json', origin: 'http://evil.example' }, 403],
+    ['a rebinding Host', { 'content-type': 'application/json', host: 'evil.example:9464' }, 421],
+  ])('refuses a forged heartbeat with %s, and records nothing', async (_name, headers, status) => {
+    const before = await (await fetch(`${exp.url}/metrics`)).text();
+    const res = await rawPost(exp.url, '/api/v1/events', headers, '{"type":"heartbeat","component":"forgedcomponent"}');
+    expect(res.status).toBe(status);
+    expect(JSON.parse(res.body)).toEqual({ error: expect.any(String) });
+    const after = await (await fetch(`${exp.url}/metrics`)).text();
+    expect(after).not.toContain('forgedcomponent');
+    expect(after.match(/^trader_component_last_heartbeat_timestamp_seconds.*$/gm)).toEqual(
+      before.match(/^trader_component_last_heartbeat_timestamp_seconds.*$/gm),
+    );
+  });
+
+  it('does not show the account snapshot to a rebinding Host', async () => {
+    const res = await rawGet(exp.url, '/api/v1/metrics', { host: 'evil.example' });
+    expect(res.status).toBe(421);
+    expect(res.body).not.toContain('equity');
   });
 
   it('a batch with one bad event is refused whole, naming the event and field', async () => {

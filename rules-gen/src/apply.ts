@@ -115,7 +115,7 @@ export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256'
     try {
       res = await f(`${url}/-/reload`, {
         method: 'POST',
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         signal: AbortSignal.timeout(timeout),
       });
     } catch (error) {

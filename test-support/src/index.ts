@@ -1,5 +1,7 @@
 export { freePort } from './ports.js';
 export { sleep, waitFor } from './wait.js';
+export { rawGet, rawPost, rawRequest } from './raw.js';
+export type { RawAnswer } from './raw.js';
 export {
   ALERTMANAGER_BIN,
   PROMETHEUS_BIN,

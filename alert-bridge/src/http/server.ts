@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { CHANNELS, type ChannelName } from '@traderadmin/config';
+import { CHANNELS, requestGuard, type ChannelName, type GuardOptions } from '@traderadmin/config';
 import type { Logger } from '../logger.js';
 import { parseWebhook } from '../payload.js';
 import { SilenceError, type SilenceClient, type SilenceRequest } from '../silences.js';
@@ -68,11 +68,15 @@ export interface BridgeApi {
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 
-/** Builds the express app. */
-export function createApp(api: BridgeApi): express.Express {
+/**
+ * Builds the express app. The shared guard comes first: a foreign Host (rebinding), a foreign
+ * Origin or a non-JSON write is refused before any route or token check.
+ */
+export function createApp(api: BridgeApi, guard: GuardOptions = { listenHost: '127.0.0.1' }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestGuard(guard));
 
   const parsers = new Map<number, express.RequestHandler>();
   const jsonBody: express.RequestHandler = (req, res, next) => {

@@ -1,9 +1,11 @@
 /**
  * The control API over HTTP (JSON): POST /control/<action>, GET /control/state.
  * Answers {ok: true, result} or {ok: false, error} with 400 for bad input, 404 for an
- * unknown action. Meant for loopback: it has no authentication.
+ * unknown action. Meant for loopback: it has no token, so the shared guard keeps web pages out
+ * (foreign Host, foreign Origin, non-JSON POST).
  */
 import http from 'node:http';
+import { hardenServer, ownHosts, refusal } from '@traderadmin/config';
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../sim/engine.js';
 import type { Logger } from '../logger.js';
@@ -77,7 +79,10 @@ export async function startControlServer(
   listen: { host: string; port: number },
   logger: Logger,
 ): Promise<ControlServer> {
+  const hosts = ownHosts({ listenHost: listen.host });
   const server = http.createServer((req, res) => {
+    const refused = refusal(req, hosts);
+    if (refused) return reply(res, refused.status, { ok: false, error: refused.error });
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://control');
       const path = url.pathname.replace(/\/+$/, '');
@@ -103,6 +108,7 @@ export async function startControlServer(
       }
     })();
   });
+  hardenServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: listen.host, port: listen.port }, () => {

@@ -10,6 +10,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hardenServer, requestGuard, type GuardOptions } from '@traderadmin/config';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
@@ -36,10 +37,12 @@ export function tokenMatches(header: string | undefined, token: string): boolean
   return ok && m !== null;
 }
 
-export function createApp(h: HttpHandlers): express.Express {
+/** The app; the shared guard first (foreign Host, foreign Origin and non-JSON writes are refused). */
+export function createApp(h: HttpHandlers, guard: GuardOptions = { listenHost: '127.0.0.1' }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestGuard(guard));
 
   app.get('/metrics', async (_req, res, next) => {
     try {
@@ -76,7 +79,7 @@ export function createApp(h: HttpHandlers): express.Express {
     }
     next();
   };
-  // Any content type is parsed as JSON: `curl -d` sends form encoding by default.
+  // The guard already refused anything but application/json (what a web page could send).
   const json = express.json({ limit: h.maxEventBodyBytes, type: () => true, strict: false });
   app.post('/api/v1/events', auth, json, (req, res) => {
     if (req.body === undefined || req.get('content-length') === '0') {
@@ -128,9 +131,6 @@ export function listen(app: express.Express, host: string, port: number): Promis
       resolve({ server, url: `http://${shownHost}:${actual}` });
     });
     server.once('error', reject);
-    // Slow or stuck clients must not pin sockets forever.
-    server.requestTimeout = 30_000;
-    server.headersTimeout = 10_000;
-    server.keepAliveTimeout = 5_000;
+    hardenServer(server);
   });
 }
