@@ -2,19 +2,17 @@
  * Who may use the page. On loopback without a token anyone on this machine may (like the
  * other parts); with alerts_page.auth_token set, the page asks for the token once and keeps a
  * session in an HttpOnly, SameSite=Strict cookie; scripts may send it as a bearer token.
- * Requests whose Host is not this page are refused (DNS rebinding), and so are cross-site
- * writes (Origin check, JSON bodies only).
+ * Foreign Hosts (DNS rebinding) and cross-site or non-JSON writes are refused before this, by
+ * the stack's shared guard (config/src/http/guard.ts).
  */
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
 
 export const SESSION_COOKIE = 'traderadmin_page_session';
 
 export interface AuthOptions {
   /** The token; undefined means no login. */
   token?: string;
-  /** Host names the page answers to, besides loopback ones. */
-  hosts: readonly string[];
   /** Session lifetime. @default 12 hours */
   sessionMs?: number;
   clock?: () => number;
@@ -40,8 +38,6 @@ function cookies(req: Request): Record<string, string> {
   return out;
 }
 
-const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
-
 /** A user name a person or proxy gave: printable, short. */
 export function cleanUser(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -66,26 +62,6 @@ export class PageAuth {
   get required(): boolean {
     return this.options.token !== undefined;
   }
-
-  /** Without a token, refuses requests for another Host (a rebound DNS name pointing here). */
-  hostGuard = (req: Request, res: Response, next: NextFunction): void => {
-    // With a token, the token protects; without one, only this machine's own names are served.
-    if (this.required) return next();
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    if (LOOPBACK.test(host) || this.options.hosts.includes(host)) return next();
-    res.status(421).type('text/plain').send('this page answers only to its own address');
-  };
-
-  /** Refuses cross-site writes: the Origin, when sent, must be this page. */
-  originGuard = (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method === 'GET' || req.method === 'HEAD') return next();
-    const origin = req.headers.origin;
-    if (origin && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`) {
-      res.status(403).json({ error: 'cross-site request refused' });
-      return;
-    }
-    next();
-  };
 
   /** The session's user, or undefined when the request is not signed in. */
   session(req: Request): Session | undefined {

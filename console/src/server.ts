@@ -2,7 +2,7 @@
  * The alerts configuration page's HTTP server: one HTML page, its script (TypeScript bundled
  * by esbuild at start) and stylesheet, and a small JSON API over ConfigEditor and the bridge.
  */
-import { parseListen, resolveFromConfig } from '@traderadmin/config';
+import { hardenServer, parseListen, requestGuard, resolveFromConfig } from '@traderadmin/config';
 import { connectAddress } from '@traderadmin/rules-gen';
 import { build } from 'esbuild';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -103,7 +103,7 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
       fetch: options.fetch,
     });
   const editor = new ConfigEditor({ configFile, history, deployer, env, bridgeUrl, log });
-  const auth = new PageAuth({ token, hosts: [where.host.toLowerCase()] });
+  const auth = new PageAuth({ token });
   const script = await bundleClient();
   const html = readFileSync(path.join(WEB, 'index.html'), 'utf8');
   const css = readFileSync(path.join(WEB, 'style.css'), 'utf8');
@@ -112,7 +112,9 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(auth.hostGuard);
+  // The stack's shared guard: own Host only (DNS rebinding), same-origin JSON writes; the
+  // login and logout forms are the only non-JSON bodies it takes.
+  app.use(requestGuard({ listenHost: where.host, formPaths: ['/login', '/logout'] }));
   app.use((_req, res, next) => {
     res.set({
       'content-security-policy':
@@ -123,7 +125,6 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
     });
     next();
   });
-  app.use(auth.originGuard);
 
   app.get('/healthz', (_req, res) => void res.type('text/plain').send('ok\n'));
   app.get('/style.css', (_req, res) => void res.type('text/css').send(css));
@@ -161,12 +162,6 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
   app.get('/app.js', (_req, res) => void res.type('text/javascript').send(script));
 
   const api = express.Router();
-  // JSON only: a cross-site HTML form cannot send it, so no other site can make a visitor's browser apply or test.
-  api.use((req, res, next) => {
-    if (req.method === 'POST' && !req.is('application/json'))
-      return void res.status(415).json({ error: 'send JSON (content-type: application/json)' });
-    next();
-  });
   api.use(express.json({ limit: '256kb' }));
   const draftOf = (req: Request): Draft | undefined => {
     const draft = (req.body as { draft?: unknown } | undefined)?.draft;
@@ -246,7 +241,7 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
     res.status(500).json({ error: 'internal error: see the page server log' });
   });
 
-  const server = app.listen(where.port, where.host);
+  const server = hardenServer(app.listen(where.port, where.host));
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -149,8 +149,12 @@ describe('the page with alerts_page.auth_token', () => {
     // Scripts may send the token itself.
     expect((await fetch(`${s.url}/api/state`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     expect((await fetch(`${s.url}/api/state`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
-    // Signing out ends the session.
-    await fetch(`${s.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: session } });
+    // Signing out (the page's form) ends the session.
+    await fetch(`${s.url}/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect((await fetch(`${s.url}/api/state`, { headers: { cookie: session } })).status).toBe(401);
   });
 

@@ -139,7 +139,7 @@ async function eventSeries(chain: Chain): Promise<string> {
   return text
     .split('\n')
     .filter((l) => /^trader_(api_errors_total|order_latency_|component_last_heartbeat|last_data_sync)/.test(l))
-    .filter((l) => !l.includes('component="ibkr"'))
+    .filter((l) => !l.includes('component="ibkr"') && !l.includes('source="ibkr"'))
     .join('\n');
 }
 
