@@ -31,6 +31,7 @@ import { filterBySeverity } from './payload.js';
 import { SilenceClient } from './silences.js';
 import { DEFAULT_TEST_MESSAGE, displayRecipient, runTestAlert, sampleNotification } from './testAlert.js';
 import { systemClock, type AmPayload, type Clock, type Notification, type Notifier, type OutboxEntry } from './types.js';
+import { HeartbeatPinger } from './heartbeat.js';
 import { Watchdog } from './watchdog.js';
 
 /** Everything the bridge takes from outside; all optional. */
@@ -50,6 +51,8 @@ export interface BridgeDeps {
   rateLimits?: Partial<RateLimits>;
   /** How often due retries are looked for. @default 250 */
   pollMs?: number;
+  /** How often the external heartbeat schedule is looked at. @default 1000 */
+  heartbeatTickMs?: number;
   /** How often the watchdog is checked; 0 disables the timer (tests call checkWatchdog()). @default 5000 */
   watchdogCheckMs?: number;
   /** Alertmanager API base for silences. @default http://<alertmanager.listen> */
@@ -102,6 +105,7 @@ function secretValues(config: Config, env: NodeJS.ProcessEnv): string[] {
   add(n.sms.auth_token);
   add(n.webhook.bearer_token);
   add(config.alert_bridge.auth_token);
+  add(config.alert_bridge.heartbeat_url);
   add(config.exporter.events_token);
   try {
     const slack = n.slack.webhook_url?.reveal(env);
@@ -256,14 +260,28 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
         since,
         `No Watchdog alert from Alertmanager for ${cfg().alert_bridge.watchdog_timeout_seconds} s (last one: ${iso(last)}). Prometheus, Alertmanager or the route to this bridge is down: no other alert can reach you until it is fixed.`,
       ),
-    onBack: (since, back) =>
+    // The outage began at the last Watchdog received, not at the alarm one timeout later.
+    onBack: (since, back, last) =>
       watchdogNotify(
         'resolved',
         since,
-        `Watchdog alerts arrive again at ${iso(back)}; monitoring was down for about ${Math.max(1, Math.round((back - since) / 60000))} min.`,
+        `Watchdog alerts arrive again at ${iso(back)}; monitoring was down for about ${Math.max(1, Math.round((back - (last ?? since)) / 60000))} min (last Watchdog before: ${iso(last)}).`,
       ),
   });
   await watchdog.load();
+  const heartbeat = new HeartbeatPinger({
+    settings: () => ({
+      url: cfg().alert_bridge.heartbeat_url,
+      intervalMs: cfg().alert_bridge.heartbeat_interval_seconds * 1000,
+      method: cfg().alert_bridge.heartbeat_method,
+    }),
+    healthy: () => !watchdog.isDown(),
+    fetch: fetchFn,
+    logger,
+    env,
+    now: () => clock.now(),
+    tickMs: deps.heartbeatTickMs,
+  });
 
   const silences = new SilenceClient(
     () => deps.alertmanagerApiUrl ?? `http://${cfg().alertmanager.listen}`,
@@ -391,6 +409,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   const url = `http://${host}:${address.port}`;
 
   worker.start();
+  heartbeat.start();
   const checkEvery = deps.watchdogCheckMs ?? 5000;
   const watchdogTimer =
     checkEvery > 0
@@ -409,6 +428,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
       accepting = false;
       clearInterval(watchdogTimer);
       clearInterval(pruneTimer);
+      await heartbeat.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await worker.stop(deps.shutdownGraceMs ?? 10_000);

@@ -24,8 +24,8 @@ export interface WatchdogOptions {
   timeoutMs: () => number;
   /** Called once when the Watchdog went silent; `lastBeatMs` undefined when never seen. */
   onDown: (downSinceMs: number, lastBeatMs: number | undefined) => Promise<void>;
-  /** Called once when it came back. */
-  onBack: (downSinceMs: number, backAtMs: number) => Promise<void>;
+  /** Called once when it came back; `lastBeatMs` is the last one before the outage, undefined when never seen. */
+  onBack: (downSinceMs: number, backAtMs: number, lastBeatMs: number | undefined) => Promise<void>;
 }
 
 /** Tracks Watchdog heartbeats. */
@@ -65,7 +65,7 @@ export class Watchdog {
       if (downSince !== undefined) {
         this.#o.logger.info('watchdog is back', { down_for_s: Math.round((now - downSince) / 1000) });
         // Queued before the state is saved: a crash in between repeats it with the same key (deduplicated).
-        await this.#o.onBack(downSince, now);
+        await this.#o.onBack(downSince, now, this.#state.lastBeatMs);
       }
       this.#state = { lastBeatMs: now };
       await this.#save();

@@ -420,6 +420,11 @@ const alertBridge = table(
       max: 86_400,
       unit: 's',
     }),
+    heartbeat_url: secret(
+      "External dead man's switch (healthchecks.io, Dead Man's Snitch, Better Stack): pinged every heartbeat_interval_seconds while Watchdog alerts arrive, so a dead machine is noticed from outside. The URL holds the check's secret id: use env:NAME.",
+    ),
+    heartbeat_interval_seconds: int('How often heartbeat_url is pinged.', { default: 60, min: 5, max: 86_400, unit: 's' }),
+    heartbeat_method: str<'GET' | 'POST'>('HTTP method of the heartbeat ping.', { default: 'GET', choices: ['GET', 'POST'] }),
     auth_user: optionalStr('When set, HTTP Basic auth with this user and auth_token as the password is accepted besides the bearer token.'),
     max_body_bytes: int('Largest accepted webhook request body.', { default: 1_048_576, min: 1024, max: 67_108_864, unit: 'bytes' }),
     dedup_window_seconds: int(
@@ -451,6 +456,10 @@ const alertBridge = table(
         );
       }
     },
+  },
+  {
+    needs: ['heartbeat_url'],
+    run: (b, report, ctx) => requireSecret(b.heartbeat_url, 'heartbeat_url', report, ctx),
   },
   {
     needs: ['retry_min_seconds', 'retry_max_seconds'],

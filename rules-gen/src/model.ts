@@ -29,6 +29,9 @@ export const ALWAYS_ON: readonly AlertName[] = ['Watchdog', 'ExporterDown', 'Ale
 export type RuleSeverity = AlertSeverity | 'none';
 
 /** Scrape job names in prometheus.yml (also used by the rules). */
+/** How far back ComponentDown looks for a component's last report, when its series is gone. */
+export const HEARTBEAT_MEMORY = '1d';
+
 export const JOBS = {
   exporter: 'trader-exporter',
   bridge: 'alert-bridge',
@@ -340,15 +343,22 @@ function alertRules(c: Config): AlertRule[] {
         alert: 'ComponentDown',
         variant: 'absent',
         labels: { reason: 'absent' },
-        expr: components.map((name) => `absent(trader_component_last_heartbeat_timestamp_seconds{component="${name}"})`).join('\nor\n'),
-        // A fresh stack gives each component one timeout to send its first heartbeat.
+        // Only a component that reported at least once in the last day: a fresh start with nothing
+        // sending heartbeats yet never pages; a series that vanished (the exporter restarted, and
+        // the component did not come back) does, after one timeout.
+        expr: components
+          .map(
+            (name) =>
+              `(absent(trader_component_last_heartbeat_timestamp_seconds{component="${name}"}) and on () present_over_time(trader_component_last_heartbeat_timestamp_seconds{component="${name}"}[${HEARTBEAT_MEMORY}]))`,
+          )
+          .join('\nor\n'),
         forSeconds: timeout,
         severity: 'critical',
         summary: ['Component down: ', { label: 'component' }],
         description: [
           'No heartbeat from ',
           { label: 'component' },
-          ` has been recorded for ${timeout} s (exporter.heartbeat_components lists it).`,
+          ` has been recorded for ${timeout} s, though it reported within the last ${HEARTBEAT_MEMORY} (exporter.heartbeat_components lists it).`,
         ],
         dashboard: 'overview',
         source: 'exporter.heartbeat_components',

@@ -301,17 +301,31 @@ function componentDown(s: Suite): TestGroup[] {
       ],
     },
   ];
-  // The components with no heartbeat series at all fire after one timeout.
+  // A fresh start: nothing has reported yet, and nothing pages, for five minutes or two timeouts.
+  const quietSteps = Math.ceil(Math.max(300, 2 * T) / s.E);
+  groups.push({
+    name: `ComponentDown: a first start where no component has reported yet never pages (${quietSteps * s.E} s)`,
+    interval: s.t(1),
+    input_series: [s.upSeries(`1+0x${quietSteps + 1}`)],
+    alert_rule_test: [absentStep, quietSteps].map((step) => ({ eval_time: s.t(step), alertname: 'ComponentDown', exp_alerts: [] })),
+  });
+  // A component that reported, then whose series vanished (the exporter restarted without it), fires after one timeout.
   const missing = others.length > 0 ? others : [first];
   const present = others.length > 0 ? [first] : [];
+  const vanishStep = 2;
+  const fireStep = vanishStep + absentStep;
   groups.push({
-    name: `ComponentDown: a component that never sent a heartbeat fires after ${T} s`,
+    name: `ComponentDown: a component that reported, then vanished, fires after ${T} s`,
     interval: s.t(1),
-    input_series: [...present.map((c) => hb(c, freshValues(s.E, absentStep + 1))), s.upSeries(`1+0x${absentStep + 1}`)],
+    input_series: [
+      ...missing.map((c) => hb(c, `0 ${s.E} stale`)),
+      ...present.map((c) => hb(c, freshValues(s.E, fireStep + 1))),
+      s.upSeries(`1+0x${fireStep + 1}`),
+    ],
     alert_rule_test: [
-      ...(absentStep > 1 ? [{ eval_time: s.t(absentStep - 1), alertname: 'ComponentDown', exp_alerts: [] }] : []),
+      { eval_time: s.t(fireStep - 1), alertname: 'ComponentDown', exp_alerts: [] },
       {
-        eval_time: s.t(absentStep),
+        eval_time: s.t(fireStep),
         alertname: 'ComponentDown',
         exp_alerts: missing.map((c) => expect(s.model, absent, { component: c }, 1)),
       },

@@ -192,7 +192,7 @@ describe('generate', () => {
     const cd = rules.filter((r) => r.alert === 'ComponentDown');
     expect(cd.map((r) => r.expr)).toEqual([
       'time() - max by (component) (trader_component_last_heartbeat_timestamp_seconds{component="risk"}) > 90',
-      'absent(trader_component_last_heartbeat_timestamp_seconds{component="risk"})',
+      '(absent(trader_component_last_heartbeat_timestamp_seconds{component="risk"}) and on () present_over_time(trader_component_last_heartbeat_timestamp_seconds{component="risk"}[1d]))',
     ]);
     expect(cd[1].for).toBe('90s');
     expect(rulesOf(text(gen({ 'exporter.heartbeat_components': '[]' }), 'rules.yml')).some((r) => r.alert === 'ComponentDown')).toBe(false);
