@@ -10,10 +10,22 @@ RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 COPY grafana/panel/ ./
 RUN npm run build
 
+# The TypeScript is compiled here, with the development dependencies (esbuild): npm run build → dist/.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund && npm run build
+
+# What runs: production dependencies only, the compiled dist/, and the files the parts read at run
+# time (example config, page HTML and CSS, runbooks). The TypeScript sources are removed, which
+# proves no part needs them; no transpiler is installed.
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY . .
-RUN npm ci --no-audit --no-fund && mkdir -p /app/data
+RUN npm ci --omit=dev --no-audit --no-fund \
+  && find . -path ./node_modules -prune -o -path ./grafana/panel -prune -o \( -name '*.ts' -o -name '*.mts' \) -type f -print | xargs rm -f \
+  && mkdir -p /app/data
+COPY --from=build /app/dist /app/dist
 COPY --from=panel /panel/dist /app/grafana/panel/dist
 ENTRYPOINT ["node", "bin/traderadmin.mjs"]
 CMD ["--help"]

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['*/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'grafana/panel/**'],
+    // Compiles dist/ when stale: tests that spawn bin/traderadmin.mjs run the compiled parts.
+    globalSetup: ['test-support/src/compiled.ts'],
     // Tests that start real servers share 2 cores; run files one at a time per worker pair.
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -35,3 +35,10 @@ export function generatedDirFor(configFile: string): string {
 }
 
 export const OUT_HELP = 'folder of the generated files (default: data/generated beside the config folder, the one "traderadmin up" uses)';
+/**
+ * The traderadmin command (`node BIN <subcommand>`): it runs the compiled dist/cli.mjs, never
+ * TypeScript. `up` starts every Node part with it; a service unit should run `node BIN up`.
+ */
+export const BIN = path.join(ROOT, 'bin/traderadmin.mjs');
+/** The compiled command that BIN loads; `npm run build` writes it. */
+export const COMPILED_CLI = path.join(ROOT, 'dist/cli.mjs');

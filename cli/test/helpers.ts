@@ -3,6 +3,8 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/traderadmin.mjs');
+/** `--import` it: the process fails on loading TypeScript or a transpiler. */
+export const NO_TYPESCRIPT = path.join(ROOT, 'test-support/src/no-typescript.mjs');
 
 /** Runs the real `traderadmin` command and returns its exit code and output. */
 export function traderadmin(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {

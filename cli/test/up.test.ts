@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, promQuery, waitFor } from '@traderadmin/test-support';
-import { BIN, ROOT, traderadmin } from './helpers.js';
+import { BIN, NO_TYPESCRIPT, ROOT, traderadmin } from './helpers.js';
 
 /** The example config with every listen address moved to a free port, in a scratch folder. */
 async function scratchConfig(): Promise<{ dir: string; file: string; ports: Record<string, number> }> {
@@ -35,7 +35,9 @@ afterAll(() => cleanups.forEach((c) => c()));
 describe('traderadmin up', () => {
   it('runs the whole stack on the emulated account, answers queries, and stops everything on Ctrl-C', async () => {
     const { dir, file, ports } = await scratchConfig();
-    const child = spawn(process.execPath, [BIN, 'up', '--config', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Every Node part inherits NODE_OPTIONS: one that loads TypeScript or a transpiler fails.
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${NO_TYPESCRIPT}`.trim() };
+    const child = spawn(process.execPath, [BIN, 'up', '--config', file], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     cleanups.push(() => child.kill('SIGKILL'));
     let output = '';
     child.stdout.on('data', (d) => (output += d));
@@ -43,6 +45,8 @@ describe('traderadmin up', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
     await waitFor('the stack to be running', () => output.includes('TraderAdmin Monitoring is running'), { timeoutMs: 90_000 });
+    expect(output).toMatch(/ready in \d+\.\d s: every part answered/);
+    expect(output).not.toContain('no-typescript');
     expect(output).toContain(`Prometheus                http://127.0.0.1:${ports.prometheus}`);
     expect(existsSync(path.join(dir, 'data/generated/rules.yml'))).toBe(true);
 

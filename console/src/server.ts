@@ -1,10 +1,10 @@
 /**
- * The alerts configuration page's HTTP server: one HTML page, its script (TypeScript bundled
- * by esbuild at start) and stylesheet, and a small JSON API over ConfigEditor and the bridge.
+ * The alerts configuration page's HTTP server: one HTML page, its script (bundled by
+ * `npm run build`, or by esbuild at start when run from sources) and stylesheet, and a small
+ * JSON API over ConfigEditor and the bridge.
  */
 import { hardenServer, parseListen, requestGuard, resolveFromConfig } from '@traderadmin/config';
 import { connectAddress } from '@traderadmin/rules-gen';
-import { build } from 'esbuild';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,8 @@ import { ConfigHistory } from './history.js';
 import type { Draft } from './shared/api.js';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web');
+/** Set by scripts/build.mjs in the compiled bundle: the browser script it built, from the checkout root. */
+declare const __WEB_BUNDLE__: string | undefined;
 
 export interface AlertsPageOptions {
   /** The config.toml to edit. */
@@ -52,6 +54,16 @@ export interface RunningPage {
 
 /** Bundles the browser code (web/main.ts and src/shared) into one ES module. */
 export async function bundleClient(): Promise<string> {
+  // Compiled: read what the build wrote; no transpiler (and no esbuild process) at run time.
+  if (typeof __WEB_BUNDLE__ === 'string') {
+    const file = path.resolve(WEB, '../..', __WEB_BUNDLE__);
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      throw new Error(`the page's script ${__WEB_BUNDLE__} is missing: run npm run build`);
+    }
+  }
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [path.join(WEB, 'main.ts')],
     bundle: true,

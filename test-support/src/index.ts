@@ -1,3 +1,4 @@
+export { ensureCompiled } from './compiled.js';
 export { freePort } from './ports.js';
 export { sleep, waitFor } from './wait.js';
 export { rawGet, rawPost, rawRequest } from './raw.js';

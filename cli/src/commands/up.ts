@@ -9,10 +9,9 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { ConfigError, formatProblem, loadConfig, parseListen, type Config, type LoadedConfig } from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
-import { CONFIG_ENV, CONFIG_HELP, EXAMPLE_CONFIG, ROOT, dataDirFor, defaultConfig } from '../paths.js';
+import { BIN, CONFIG_ENV, CONFIG_HELP, EXAMPLE_CONFIG, dataDirFor, defaultConfig } from '../paths.js';
 import { httpReady, Supervisor, type ServiceSpec } from '../stack/supervisor.js';
 
-const BIN = path.join(ROOT, 'bin/traderadmin.mjs');
 const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
 
@@ -250,6 +249,8 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
           : `gateway ${c.broker.host}:${c.broker.port}`;
       o.out('');
       o.out(paint(o, 'green', `TraderAdmin Monitoring is running (${account})`));
+      // performance.now() counts from this process's start, Node's own start-up included.
+      o.out(`  ready in ${(performance.now() / 1000).toFixed(1)} s: every part answered`);
       const rows: Array<[string, string | undefined]> = [
         ['Exporter metrics', `${url(c.exporter.listen)}/metrics`],
         ['Account snapshot (JSON)', `${url(c.exporter.listen)}/api/v1/metrics`],
