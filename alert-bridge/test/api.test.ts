@@ -89,6 +89,21 @@ describe('receiving webhooks', () => {
     expect((await post(bridge, 'webhook', big)).status).toBe(413);
   });
 
+  it('answers a body that is not a JSON object with what was expected, not JSON.parse’s text', async () => {
+    const nul = await post(bridge, 'webhook', 'null');
+    expect(nul.status).toBe(400);
+    expect(nul.body.error).toMatch(/^expected an Alertmanager webhook JSON object \(\{"version":"4","alerts":\[…\],…\}\) as the body: /);
+    const raw = await fetch(`${bridge.url}/api/v1/test-alert`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '"email"',
+    });
+    expect(raw.status).toBe(400);
+    expect(((await raw.json()) as { error: string }).error).toMatch(
+      /^expected a JSON object such as \{"channel":"email","message":"…"\} as the body/,
+    );
+  });
+
   it('answers 500 when the notification cannot be stored, so Alertmanager retries', async () => {
     const pending = path.join(bridge.dataDir, 'outbox', 'pending');
     renameSync(pending, `${pending}.aside`);
@@ -122,6 +137,16 @@ describe('operations endpoints', () => {
     expect(text).toContain('alert_bridge_dead_letters{channel="sms"} 0');
     expect((await call('GET', '/healthz', undefined, {})).json()).toEqual({ status: 'ok' });
     expect((await call('GET', '/readyz', undefined, {})).json()).toMatchObject({ ready: true });
+  });
+
+  it('answers its root with a short index of its endpoints', async () => {
+    const r = await fetch(`${bridge.url}/`);
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { service: string; endpoints: Record<string, string> };
+    expect(body.service).toBe('alert-bridge');
+    expect(Object.keys(body.endpoints)).toEqual(
+      expect.arrayContaining(['POST /api/v1/alertmanager/{channel}', 'GET /runbooks', 'GET /metrics']),
+    );
   });
 
   it('serves the runbooks with one anchor per alert', async () => {

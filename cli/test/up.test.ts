@@ -68,6 +68,16 @@ describe('traderadmin up', () => {
     expect(output).toContain(`Alerts configuration page http://127.0.0.1:${ports.page}`);
     expect((await fetch(`http://127.0.0.1:${ports.page}/healthz`)).ok).toBe(true);
 
+    // Every address it prints opens something: no "not found", no error page.
+    const printed = [...output.matchAll(/^ {2}\S.{25}(http:\/\/\S+)$/gm)].map((m) => m[1]);
+    expect(printed.length).toBeGreaterThanOrEqual(7);
+    for (const address of printed) {
+      const res = await fetch(address);
+      const text = await res.text();
+      expect(`${address} ${res.status}`).toBe(`${address} 200`);
+      expect(text, address).not.toContain('not found');
+    }
+
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('stopped');

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import * as enc from './protocol/encode.js';
 import { encodeFrame, FrameReader, parseVersionRange, ProtocolError, type Field } from './protocol/framing.js';
-import { ClientMsg as C, MAX_SERVER_VERSION, MinServerVersion } from './protocol/messages.js';
+import { ClientMsg as C, MAX_SERVER_VERSION, MIN_SERVER_VERSION } from './protocol/messages.js';
 import type { Logger } from './logger.js';
 import type { Account } from './sim/account.js';
 import type { ExecutionRecord, SimEvent, SimOrder, Simulation } from './sim/engine.js';
@@ -278,9 +278,10 @@ export class GatewayServer {
     if (s.phase === 'hello') {
       const range = parseVersionRange(f[0] ?? '');
       const version = Math.min(this.options.serverVersion, range.max, MAX_SERVER_VERSION);
-      if (version < range.min || version < MinServerVersion.V100) {
+      // Like the real gateway, refuse a range it cannot speak rather than answer below its minimum.
+      if (version < range.min || version < MIN_SERVER_VERSION) {
         throw new ProtocolError(
-          `client accepts server versions ${range.min}..${range.max}; the emulator speaks ${this.options.serverVersion}`,
+          `client accepts server versions ${range.min}..${range.max}; the emulator speaks ${MIN_SERVER_VERSION}..${this.options.serverVersion}`,
         );
       }
       s.serverVersion = version;

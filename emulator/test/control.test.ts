@@ -269,6 +269,44 @@ describe('robustness', () => {
     expect(low.messages[0][0]).toBe('150');
     low.close();
   });
+
+  it('closes a pre-v100 client (a bare "62\\0") within a second, saying why', async () => {
+    const warnings: Array<{ msg: string; error?: unknown }> = [];
+    const logger: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (msg, fields) => warnings.push({ msg, error: fields?.error }),
+      error: () => undefined,
+    };
+    await emulator({ logger });
+    const old = await rawClient(emu!.port, false);
+    old.sendBytes(Buffer.from('62\0', 'latin1'));
+    await withTimeout(old.closed, 1000, 'the pre-v100 client closed');
+    expect(old.messages).toEqual([]);
+    expect(warnings).toContainEqual({
+      msg: 'closing a client that does not speak the TWS API',
+      error: expect.stringContaining('pre-v100 handshake (client version 62)'),
+    });
+  });
+
+  it('refuses a version range entirely below its minimum (135), as the real gateway does', async () => {
+    const warnings: string[] = [];
+    const logger: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (_m, f) => warnings.push(String(f?.error)),
+      error: () => undefined,
+    };
+    await emulator({ logger });
+    const low = await rawClient(emu!.port, false);
+    const hello = Buffer.from('v100..120');
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(hello.length);
+    low.sendBytes(Buffer.concat([Buffer.from('API\0'), len, hello]));
+    await withTimeout(low.closed, 1000, 'the too-old client closed');
+    expect(low.messages).toEqual([]);
+    expect(warnings).toContain('client accepts server versions 100..120; the emulator speaks 135..193');
+  });
 });
 
 describe('HTTP control API', () => {

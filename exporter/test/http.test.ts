@@ -283,6 +283,14 @@ describe('POST /api/v1/events', () => {
     expect(logger.lines.join('\n')).not.toContain(TOKEN);
   });
 
+  it('answers its root with a short index of its endpoints', async () => {
+    const r = await fetch(`${exp.url}/`);
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { service: string; endpoints: Record<string, string> };
+    expect(body.service).toBe('trader-exporter');
+    expect(Object.keys(body.endpoints)).toEqual(expect.arrayContaining(['GET /metrics', 'GET /api/v1/metrics', 'POST /api/v1/events']));
+  });
+
   it('answers 405 to other methods and 404 elsewhere', async () => {
     expect((await fetch(`${exp.url}/api/v1/events`)).status).toBe(405);
     expect((await fetch(`${exp.url}/nope`)).status).toBe(404);

@@ -68,6 +68,27 @@ export interface BridgeApi {
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 
+/** The short index the root answers. */
+export const BRIDGE_ENDPOINTS: Record<string, string> = {
+  'POST /api/v1/alertmanager/{channel}': 'Alertmanager webhooks (email, slack, sms, webhook, watchdog)',
+  'POST /api/v1/test-alert': 'send a sample notification now: {"channel":"email","message":"…"}',
+  'GET|POST /api/v1/silences, DELETE /api/v1/silences/{id}': 'Alertmanager silences',
+  'GET /api/v1/dead-letters': 'notifications given up on (DELETE …/{id}, POST …/{id}/retry)',
+  'POST /-/reload': 'reload config.toml',
+  'GET /runbooks': 'what to do for each alert',
+  'GET /metrics': 'the bridge’s own metrics',
+  'GET /healthz, GET /readyz': 'health and readiness',
+};
+
+/** What a JSON endpoint wants, for a body that is not JSON or not an object. */
+function expectedBody(path: string): string {
+  if (path.startsWith('/api/v1/alertmanager/')) return 'an Alertmanager webhook JSON object ({"version":"4","alerts":[…],…})';
+  if (path === '/api/v1/test-alert') return 'a JSON object such as {"channel":"email","message":"…"}';
+  if (path.startsWith('/api/v1/silences'))
+    return 'a JSON object such as {"alertname":"OrderLatencyHigh","account":"DU1234567","duration":"1h"}';
+  return 'a JSON object';
+}
+
 /**
  * Builds the express app. The shared guard comes first: a foreign Host (rebinding), a foreign
  * Origin or a non-JSON write is refused before any route or token check.
@@ -283,13 +304,23 @@ export function createApp(api: BridgeApi, guard: GuardOptions = { listenHost: '1
     }),
   );
 
+  // The address `npm start` prints: say what is here instead of "not found".
+  app.get('/', (_req, res) => {
+    res.json({ service: 'alert-bridge', endpoints: BRIDGE_ENDPOINTS });
+  });
+
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not found' });
   });
   // Body-parser errors carry a status: 413 too large, 400 bad JSON; anything else is ours (500).
-  app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: { status?: number; type?: string; message?: string }, req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.too.large') {
       res.status(413).json({ error: `body larger than ${api.maxBodyBytes()} bytes` });
+      return;
+    }
+    if (error.type === 'entity.parse.failed') {
+      // JSON.parse's own text ("Unexpected token 'n'") says what is wrong, not what is wanted.
+      res.status(400).json({ error: `expected ${expectedBody(req.path)} as the body: ${api.redact(error.message ?? 'not JSON')}` });
       return;
     }
     if (error.status && error.status >= 400 && error.status < 500) {

@@ -255,7 +255,8 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
         ['Exporter metrics', `${url(c.exporter.listen)}/metrics`],
         ['Account snapshot (JSON)', `${url(c.exporter.listen)}/api/v1/metrics`],
         ['Prometheus', url(c.prometheus.listen)],
-        ['Alertmanager', url(c.alertmanager.listen)],
+        // Debian's Alertmanager ships without its web UI (its root is a blank page): the API answers.
+        ['Alertmanager (API)', `${url(c.alertmanager.listen)}/api/v2/alerts`],
         ['Alert bridge', commands.has('bridge') ? url(c.alert_bridge.listen) : undefined],
         ['Alerts configuration page', commands.has('page') ? url(c.alerts_page.listen) : undefined],
         ['Emulator control API', c.broker.mode === 'emulator' ? `${url(c.emulator.control_listen)}/control/state` : undefined],

@@ -64,10 +64,18 @@ export class FrameReader {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const out: string[][] = [];
     if (!this.sawPrefix) {
-      if (this.buffer.length < 4) return out;
-      if (this.buffer.toString('latin1', 0, 4) !== 'API\0') {
-        throw new ProtocolError('expected "API\\0": only the v100+ TWS API protocol is supported');
+      // Judge every byte as it arrives: a pre-v100 client sends only "62\0" and then waits
+      // for an answer, so waiting for four bytes would leave it hanging forever.
+      const seen = this.buffer.toString('latin1', 0, Math.min(4, this.buffer.length));
+      if (!'API\0'.startsWith(seen)) {
+        const legacy = /^(\d+)\0/.exec(this.buffer.toString('latin1', 0, Math.min(16, this.buffer.length)));
+        throw new ProtocolError(
+          legacy
+            ? `pre-v100 handshake (client version ${legacy[1]}): only the v100+ TWS API protocol ("API\\0" + version range) is supported; use a current client such as @stoqey/ib`
+            : 'expected "API\\0": only the v100+ TWS API protocol is supported',
+        );
       }
+      if (this.buffer.length < 4) return out;
       this.sawPrefix = true;
       this.buffer = this.buffer.subarray(4);
     }

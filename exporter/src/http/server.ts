@@ -2,6 +2,7 @@
  * The exporter's HTTP surface (express 5). It only serves: every answer comes from the
  * handlers it is given.
  *
+ *   GET  /                a short index of these endpoints
  *   GET  /metrics         Prometheus text format, from the exporter's own Registry
  *   GET  /healthz         200 while the process runs
  *   GET  /readyz          200 when connected, logged in and data is flowing; else 503 + reason
@@ -36,6 +37,15 @@ export function tokenMatches(header: string | undefined, token: string): boolean
   const ok = timingSafeEqual(digest(given), digest(token));
   return ok && m !== null;
 }
+
+/** The short index the root answers. */
+export const EXPORTER_ENDPOINTS: Record<string, string> = {
+  'GET /metrics': 'Prometheus text format: every trader_* metric',
+  'GET /api/v1/metrics': 'the account snapshot (JSON)',
+  'POST /api/v1/events': 'events from your services: order_latency, error, data_sync, heartbeat (see exporter/README.md)',
+  'GET /healthz': 'health',
+  'GET /readyz': 'ready when connected, logged in and data is flowing',
+};
 
 /** The app; the shared guard first (foreign Host, foreign Origin and non-JSON writes are refused). */
 export function createApp(h: HttpHandlers, guard: GuardOptions = { listenHost: '127.0.0.1' }): express.Express {
@@ -95,6 +105,11 @@ export function createApp(h: HttpHandlers, guard: GuardOptions = { listenHost: '
   });
   app.all('/api/v1/events', (_req, res) => {
     res.status(405).set('Allow', 'POST').json({ error: 'use POST' });
+  });
+
+  // The address `npm start` prints: say what is here instead of "not found".
+  app.get('/', (_req, res) => {
+    res.json({ service: 'trader-exporter', endpoints: EXPORTER_ENDPOINTS });
   });
 
   app.use((_req: Request, res: Response) => {
