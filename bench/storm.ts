@@ -2,28 +2,33 @@
  * Alert storm benchmark (not a test): `node --import tsx bench/storm.ts`.
  *
  * 1,000 alerts in a minute over 10 accounts and 4 alert names (40 Alertmanager groups), POSTed
- * to the real Alertmanager's /api/v2/alerts with the stack's default timings (group_wait 10 s,
- * group_interval 60 s) and the generated alertmanager.yml, routed to the real bridge with its
+ * to the real Alertmanager's /api/v2/alerts with the stack's default timings (config.example.toml:
+ * group_wait 0 s, group_interval 1 s) and the generated alertmanager.yml, routed to the real bridge with its
  * default rate limits and digest threshold, delivered to loopback SMTP, Slack, Twilio and
  * webhook peers. Reports messages per channel, the highest rate seen per destination, SMS
  * segments, and how long until the last alert was delivered. Exits 1 if anything was lost,
  * flooded or dead-lettered. Bounded: about 1.5 minutes.
  */
+import { checkConfigText } from '@traderadmin/config';
 import { STORM_CHANNELS, runStorm } from '../alert-bridge/test/stormKit.js';
+
+const defaults = checkConfigText('', 'defaults.toml').config!.alertmanager;
+const GROUP_WAIT_S = defaults.group_wait_seconds;
+const GROUP_INTERVAL_S = defaults.group_interval_seconds;
 
 const N = 1000;
 const r = await runStorm({
   alerts: N,
   seconds: 60,
   accounts: 10,
-  groupWaitSeconds: 10,
-  groupIntervalSeconds: 60,
+  groupWaitSeconds: GROUP_WAIT_S,
+  groupIntervalSeconds: GROUP_INTERVAL_S,
   drainTimeoutSeconds: 150,
 });
 
 const out: string[] = [];
 out.push(
-  `${r.posted} alerts POSTed to Alertmanager in ${r.postSeconds.toFixed(1)} s (10 accounts × 4 alert names = 40 groups; group_wait 10 s, group_interval 60 s; bridge defaults: digest_threshold 5, Slack/SMS 1 msg/s, email 5/s, webhook 20/s).`,
+  `${r.posted} alerts POSTed to Alertmanager in ${r.postSeconds.toFixed(1)} s (10 accounts × 4 alert names = 40 groups; group_wait ${GROUP_WAIT_S} s, group_interval ${GROUP_INTERVAL_S} s (the defaults); bridge defaults: digest_threshold 5, Slack/SMS 1 msg/s, email 5/s, webhook 20/s).`,
   '',
   '| channel | messages | of which digests | notifications carried | stored by bridge | sent by bridge | max msgs in any 1 s | min gap | last message at | rejected by peer |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

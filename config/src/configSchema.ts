@@ -375,8 +375,20 @@ const remoteWrite = table(
 
 const prometheus = table('Prometheus, run by "traderadmin up" and configured by "traderadmin generate".', {
   listen: listen('Prometheus web address.', '127.0.0.1:9090'),
-  scrape_interval_seconds: int('How often targets are scraped.', { default: 5, min: 1, max: 300, unit: 's' }),
-  evaluation_interval_seconds: int('How often rules are evaluated.', { default: 5, min: 1, max: 300, unit: 's' }),
+  scrape_interval_seconds: int(
+    'How often targets are scraped (the exporter without its per-position series, the bridge, Prometheus, Alertmanager).',
+    {
+      default: 1,
+      min: 1,
+      max: 300,
+      unit: 's',
+    },
+  ),
+  evaluation_interval_seconds: int('How often rules are evaluated.', { default: 1, min: 1, max: 300, unit: 's' }),
+  position_scrape_interval_seconds: int(
+    "How often the exporter's per-position series (trader_position_*) are scraped, on their own job; no alert reads them, and at fund size they are most of the exporter's series.",
+    { default: 5, min: 1, max: 300, unit: 's' },
+  ),
   retention: str('How long samples are kept on disk.', {
     default: '15d',
     pattern: /^\d+(ms|s|m|h|d|w|y)$/,
@@ -389,13 +401,13 @@ const prometheus = table('Prometheus, run by "traderadmin up" and configured by 
 const alertmanager = table('Alertmanager, run by "traderadmin up" and configured by "traderadmin generate".', {
   listen: listen('Alertmanager web address.', '127.0.0.1:9093'),
   group_wait_seconds: int('How long Alertmanager waits to batch the first notification of a new alert group.', {
-    default: 10,
+    default: 0,
     min: 0,
     max: 3600,
     unit: 's',
   }),
   group_interval_seconds: int('How long before a group that changed is notified again; the cooldown must be a multiple of it.', {
-    default: 60,
+    default: 1,
     min: 1,
     max: 86_400,
     unit: 's',

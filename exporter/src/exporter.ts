@@ -10,7 +10,7 @@ import { LatencyWindows } from './accounting/latency.js';
 import { Ledger, type Fill, type PositionUpdate } from './accounting/ledger.js';
 import { systemClock, type Clock } from './clock.js';
 import { EventIngest } from './events/ingest.js';
-import { createApp, listen } from './http/server.js';
+import { createApp, listen, type MetricsScope } from './http/server.js';
 import { IbGateway, type GatewaySink, type GatewayStatus } from './ib/connection.js';
 import { UPSTREAM_LOST, UPSTREAM_RESTORED, classifyIbCode } from './ib/errors.js';
 import { consoleLogger, type Logger } from './logger.js';
@@ -19,7 +19,7 @@ import { registerBrokerMetrics } from './metrics/broker.js';
 import { registerComponentMetrics } from './metrics/components.js';
 import { registerErrorMetrics } from './metrics/errors.js';
 import { registerLatencyMetrics } from './metrics/latency.js';
-import { registerPositionMetrics } from './metrics/positions.js';
+import { positionsRenderer } from './metrics/positions.js';
 import { registerTradeMetrics } from './metrics/trades.js';
 import { buildSnapshot, type AllMetrics } from './snapshot.js';
 
@@ -51,6 +51,8 @@ export interface RunningExporter {
   sink: GatewaySink;
   ready(): { ready: boolean; reason: string };
   snapshot(): AllMetrics;
+  /** What GET /metrics?scope= answers. */
+  metrics(scope?: MetricsScope): Promise<string>;
   /** Closes the HTTP server and disconnects from the gateway. */
   close(): Promise<void>;
 }
@@ -74,7 +76,6 @@ export function createExporterCore(config: Config, deps: Pick<ExporterDeps, 'clo
   });
   const windows = new LatencyWindows(config.exporter.latency_window_seconds * 1000);
   registerAccountMetrics(registry, ledger);
-  registerPositionMetrics(registry, ledger);
   const tradeCounters = registerTradeMetrics(registry, ledger);
   trades.execution = tradeCounters.execution;
   trades.tradeClosed = (a, o) => tradeCounters.tradeClosed(a, o as 'win' | 'loss' | 'breakeven');
@@ -152,7 +153,14 @@ export function createExporterCore(config: Config, deps: Pick<ExporterDeps, 'clo
       lastDataSync: components.lastSync(),
       brokerConnected: status.socket && status.loggedIn && status.answering,
     });
-  return { clock, logger, registry, ledger, sink, ingest, ready, snapshot, touchAccount };
+  /** The exposition text of a scope: the registry's families, the position families (written directly), or both. */
+  const renderPositions = positionsRenderer(ledger);
+  const metrics = async (scope: MetricsScope = 'all'): Promise<string> => {
+    if (scope === 'positions') return renderPositions();
+    const rest = await registry.metrics();
+    return scope === 'account' ? rest : `${rest}\n${renderPositions()}`;
+  };
+  return { clock, logger, registry, ledger, sink, ingest, ready, snapshot, metrics, touchAccount };
 }
 
 /**
@@ -198,6 +206,7 @@ export async function startExporter(loaded: LoadedConfig | Config, deps: Exporte
   const app = createApp(
     {
       registry: core.registry,
+      metrics: core.metrics,
       ready: core.ready,
       snapshot: core.snapshot,
       ingest: (body) => core.ingest.ingest(body),
@@ -237,6 +246,7 @@ export async function startExporter(loaded: LoadedConfig | Config, deps: Exporte
     sink: core.sink,
     ready: core.ready,
     snapshot: core.snapshot,
+    metrics: core.metrics,
     close() {
       closed ??= (async () => {
         gateway?.stop();

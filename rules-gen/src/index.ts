@@ -9,7 +9,7 @@ export { readGenerated, writeGenerated } from './write.js';
 export type { WriteResult } from './write.js';
 export { alertmanagerArgs, restartWindowTimes, routingCases, weekdayRanges } from './alertmanager.js';
 export type { AlertmanagerArgsOptions, RoutingCase } from './alertmanager.js';
-export { ALERT_NAMES, ALWAYS_ON, JOBS, buildModel, connectAddress, duration } from './model.js';
+export { ALERT_NAMES, ALWAYS_ON, EXPORTER_SCOPES, JOBS, POSITIONS_JOB, buildModel, connectAddress, duration } from './model.js';
 export type { AlertName, AlertRule, ChannelRoute, Model, RecordingRule, Threshold } from './model.js';
 export { RULE_GROUP } from './rules.js';
 export { GENERATED_MARK } from './yaml.js';

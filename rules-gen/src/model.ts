@@ -39,6 +39,15 @@ export const JOBS = {
   alertmanager: 'alertmanager',
 } as const;
 
+/**
+ * The exporter's per-position series, scraped on a slower job of their own: no rule reads them,
+ * and at fund size (10 accounts × 1,000 positions) they are 50,000 of the exporter's series,
+ * which a 1 s scrape of everything could not ingest in half its interval on a small machine.
+ */
+export const POSITIONS_JOB = 'trader-exporter-positions';
+/** `/metrics?scope=…`: what each exporter job asks for (exporter/src/http/server.ts). */
+export const EXPORTER_SCOPES = { account: 'account', positions: 'positions' } as const;
+
 export interface RecordingRule {
   record: string;
   expr: string;

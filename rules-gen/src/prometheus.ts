@@ -1,6 +1,6 @@
 /** prometheus.yml: what to scrape, the rules, where alerts go, and remote_write targets. */
 import type { Secret } from '@traderadmin/config';
-import { JOBS, duration, type Model } from './model.js';
+import { EXPORTER_SCOPES, JOBS, POSITIONS_JOB, duration, type Model } from './model.js';
 import { header, toYaml } from './yaml.js';
 
 /** A secret revealed into a 0600 file beside the config that names it. */
@@ -23,7 +23,15 @@ export function prometheusYaml(model: Model): { text: string; secrets: SecretFil
       alertmanagers: [{ static_configs: [{ targets: [model.targets.alertmanager] }] }],
     },
     scrape_configs: [
-      job(JOBS.exporter, model.targets.exporter),
+      // Alerts read the account-level series: scraped every scrape_interval. The per-position
+      // series come on their own, slower job, so a fund-size book does not slow the alerts.
+      { ...job(JOBS.exporter, model.targets.exporter), params: { scope: [EXPORTER_SCOPES.account] } },
+      {
+        ...job(POSITIONS_JOB, model.targets.exporter),
+        // Never faster than the account-level series.
+        scrape_interval: duration(Math.max(c.prometheus.position_scrape_interval_seconds, c.prometheus.scrape_interval_seconds)),
+        params: { scope: [EXPORTER_SCOPES.positions] },
+      },
       job(JOBS.bridge, model.targets.bridge),
       job(JOBS.prometheus, model.targets.prometheus),
       job(JOBS.alertmanager, model.targets.alertmanager),

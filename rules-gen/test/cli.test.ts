@@ -107,9 +107,9 @@ describe('traderadmin explain', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('OrderLatencyHigh [warning]');
     expect(res.stdout).toContain('threshold: 200 ms (alerts_config.thresholds.max_order_latency_ms = 200)');
-    expect(res.stdout).toContain('fires 0–10 s after the condition starts to hold (scrape ≤ 5 s + evaluation ≤ 5 s)');
+    expect(res.stdout).toContain('fires 0–2 s after the condition starts to hold (scrape ≤ 1 s + evaluation ≤ 1 s)');
     expect(res.stdout).toContain(
-      'email    first 10–20 s after the condition holds, then every 15 min while it fires, resolved message ≤ 70 s after it clears',
+      'email    first 0–2 s after the condition holds, then every 15 min while it fires, resolved message ≤ 3 s after it clears',
     );
     expect(res.stdout).toContain('sms      not notified: severity warning is below min_severity = "critical"');
     expect(res.stdout).toContain('slack    not notified: alerts_config.notifications.slack.enabled = false');
@@ -121,8 +121,8 @@ describe('traderadmin explain', () => {
     const on = explain(loaded(withKeys({ 'alerts_config.notifications.webhook.enabled': 'true' })), 'MarketDataStale')[0];
     expect(on.channels.find((c) => c.channel === 'webhook')).toMatchObject({
       notified: true,
-      firstMinSeconds: 10,
-      firstMaxSeconds: 15,
+      firstMinSeconds: 0,
+      firstMaxSeconds: 1,
       repeatSeconds: 900,
       note: 'only inside market hours: monday:friday 09:30–16:00 America/New_York; outside them it waits for the next group_interval tick inside them',
     });
@@ -132,7 +132,7 @@ describe('traderadmin explain', () => {
       'not generated: alerts_config.enabled = false',
     ]);
     const watchdog = explain(loaded(EXAMPLE), 'Watchdog')[0];
-    expect(watchdog.channels).toEqual([expect.objectContaining({ channel: 'watchdog', repeatSeconds: 60, firstMaxSeconds: 5 })]);
+    expect(watchdog.channels).toEqual([expect.objectContaining({ channel: 'watchdog', repeatSeconds: 60, firstMaxSeconds: 1 })]);
     expect(() => explain(loaded(EXAMPLE), 'Nope')).toThrow('unknown alert "Nope"; one of: OrderLatencyHigh,');
   });
 });

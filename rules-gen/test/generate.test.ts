@@ -228,10 +228,25 @@ describe('generate', () => {
     expect(doc.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:9093']);
     expect(doc.scrape_configs.map((s: any) => [s.job_name, s.static_configs[0].targets[0]])).toEqual([
       ['trader-exporter', '127.0.0.1:9464'],
+      ['trader-exporter-positions', '127.0.0.1:9464'],
       ['alert-bridge', '127.0.0.1:9095'],
       ['prometheus', '127.0.0.1:9090'],
       ['alertmanager', '127.0.0.1:9093'],
     ]);
+    // Alerts read the account-level scope; the positions come on their own job, never faster.
+    expect(doc.scrape_configs[0]).toMatchObject({ params: { scope: ['account'] } });
+    expect(doc.scrape_configs[0].scrape_interval).toBeUndefined();
+    expect(doc.scrape_configs[1]).toMatchObject({ params: { scope: ['positions'] }, scrape_interval: '15s' });
+  });
+
+  it('scrapes the per-position series on their own, slower job by default', () => {
+    const doc = parse(text(gen({}), 'prometheus.yml')) as Record<string, any>;
+    expect(doc.global).toEqual({ scrape_interval: '1s', evaluation_interval: '1s' });
+    expect(doc.scrape_configs[1]).toMatchObject({
+      job_name: 'trader-exporter-positions',
+      scrape_interval: '5s',
+      params: { scope: ['positions'] },
+    });
   });
 
   it('remote_write and bridge secrets go to 0600 files, never into the YAML', () => {

@@ -3,7 +3,8 @@
  * handlers it is given.
  *
  *   GET  /                a short index of these endpoints
- *   GET  /metrics         Prometheus text format, from the exporter's own Registry
+ *   GET  /metrics         Prometheus text format: everything; ?scope=account without the
+ *                         trader_position_* families, ?scope=positions only those (two jobs)
  *   GET  /healthz         200 while the process runs
  *   GET  /readyz          200 when connected, logged in and data is flowing; else 503 + reason
  *   GET  /api/v1/metrics  the AllMetrics snapshot (JSON)
@@ -17,8 +18,14 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import type { ValidationResult } from '../events/validate.js';
 
+/** What a scrape asks for with ?scope= (the generated prometheus.yml scrapes the two parts on two jobs). */
+export const METRICS_SCOPES = ['all', 'account', 'positions'] as const;
+export type MetricsScope = (typeof METRICS_SCOPES)[number];
+
 export interface HttpHandlers {
   registry: Registry;
+  /** The exposition text of a scope. */
+  metrics(scope: MetricsScope): Promise<string>;
   ready(): { ready: boolean; reason: string };
   snapshot(): unknown;
   ingest(body: unknown): ValidationResult;
@@ -40,7 +47,7 @@ export function tokenMatches(header: string | undefined, token: string): boolean
 
 /** The short index the root answers. */
 export const EXPORTER_ENDPOINTS: Record<string, string> = {
-  'GET /metrics': 'Prometheus text format: every trader_* metric',
+  'GET /metrics': 'Prometheus text format: every trader_* metric (?scope=account without the per-position series, ?scope=positions only those)',
   'GET /api/v1/metrics': 'the account snapshot (JSON)',
   'POST /api/v1/events': 'events from your services: order_latency, error, data_sync, heartbeat (see exporter/README.md)',
   'GET /healthz': 'health',
@@ -54,9 +61,14 @@ export function createApp(h: HttpHandlers, guard: GuardOptions = { listenHost: '
   app.set('etag', false);
   app.use(requestGuard(guard));
 
-  app.get('/metrics', async (_req, res, next) => {
+  app.get('/metrics', async (req, res, next) => {
     try {
-      const body = await h.registry.metrics();
+      const scope = req.query.scope ?? 'all';
+      if (!METRICS_SCOPES.includes(scope as MetricsScope)) {
+        res.status(400).json({ error: `scope: expected one of ${METRICS_SCOPES.join(', ')}` });
+        return;
+      }
+      const body = await h.metrics(scope as MetricsScope);
       res.set('Content-Type', h.registry.contentType).send(body);
     } catch (error) {
       next(error);

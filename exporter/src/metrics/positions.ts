@@ -1,5 +1,13 @@
-/** Per-position gauges (contract: trader_position_*), labelled by instrument, never by price or id. */
-import { Gauge, type Registry } from 'prom-client';
+/**
+ * Per-position gauges (contract: trader_position_*), labelled by instrument, never by price or id.
+ *
+ * Written as exposition text directly rather than through prom-client: at fund size (10
+ * accounts × 1,000 positions) these are 50,000 of the exporter's series, and prom-client's
+ * label hashing and value objects made /metrics take ~180 ms; building the lines takes ~10.
+ * The text is what prom-client wrote for the same data (same HELP, TYPE, label order,
+ * escaping, value format, and one series per label set, the last value winning), which
+ * exporter/test/positionsText.test.ts checks against prom-client itself.
+ */
 import { viewOf, type Ledger, type PositionView } from '../accounting/ledger.js';
 import { money } from './account.js';
 
@@ -9,7 +17,7 @@ export const POSITION_MARKET_PRICE = 'trader_position_market_price';
 export const POSITION_MARKET_VALUE = 'trader_position_market_value';
 export const POSITION_UNREALIZED_PNL = 'trader_position_unrealized_pnl';
 
-const FIELDS: Array<[string, string, keyof PositionView]> = [
+export const POSITION_FIELDS: ReadonlyArray<readonly [string, string, keyof PositionView]> = [
   [POSITION_QUANTITY, 'Signed position size.', 'quantity'],
   [POSITION_AVG_COST, 'Average entry price per unit.', 'avgCost'],
   [POSITION_MARKET_PRICE, 'Current market price per unit.', 'marketPrice'],
@@ -17,28 +25,83 @@ const FIELDS: Array<[string, string, keyof PositionView]> = [
   [POSITION_UNREALIZED_PNL, 'Unrealized P&L of the position.', 'unrealizedPnl'],
 ];
 
-/** Registers the position gauges; one scrape walks the positions once for all five. */
-export function registerPositionMetrics(registry: Registry, ledger: Ledger): void {
-  // The first gauge's collect fills all five: prom-client runs each synchronous collect()
-  // right before reading that metric, and the first gauge is read first.
-  const fill = () => {
-    for (const g of gauges) g.reset();
+/** The names of the families renderPositions writes (the scrape scopes split on them). */
+export const POSITION_METRIC_NAMES: readonly string[] = POSITION_FIELDS.map(([name]) => name);
+
+// The text format's escaping, as prom-client applies it; most values need none, so test first.
+const escapeHelp = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+const NEEDS_ESCAPE = /[\\\n"]/;
+const escapeLabel = (s: string) => (NEEDS_ESCAPE.test(s) ? escapeHelp(s).replace(/"/g, '\\"') : s);
+
+/** A sample value as prom-client prints it (its NaN spelling included; Prometheus reads either). */
+function valueText(v: number): string {
+  if (Number.isNaN(v)) return 'Nan';
+  if (!Number.isFinite(v)) return v < 0 ? '-Inf' : '+Inf';
+  return `${v}`;
+}
+
+interface LabelText {
+  symbol: string;
+  secType: string;
+  currency: string;
+  text: string;
+}
+
+/**
+ * A renderer of the five trader_position_* families for every open position of every account,
+ * as exposition text (families separated by a blank line, ending in a newline). It remembers
+ * each position's label text between scrapes: instruments rarely change, prices do.
+ */
+export function positionsRenderer(ledger: Ledger): () => string {
+  let known = new Map<string, Map<string, LabelText>>();
+  return () => {
+    const next = new Map<string, Map<string, LabelText>>();
+    // One series per label set: two positions with the same instrument labels (IB keys them by
+    // contract id) keep the first one's place and the last one's values, as prom-client did.
+    const labels: string[] = [];
+    const values: number[][] = POSITION_FIELDS.map(() => []);
+    const slot = new Map<string, number>();
     for (const account of ledger.accounts()) {
-      for (const p of ledger.book(account).positions.values()) {
+      const before = known.get(account);
+      const now = new Map<string, LabelText>();
+      next.set(account, now);
+      let a: string | undefined;
+      for (const [key, p] of ledger.book(account).positions) {
         const v = viewOf(p);
-        const labels = { account, symbol: v.symbol, sec_type: v.secType, currency: v.currency };
-        FIELDS.forEach(([, , field], i) => gauges[i].set(labels, money(v[field] as number)));
+        let l = before?.get(key);
+        if (!l || l.symbol !== v.symbol || l.secType !== v.secType || l.currency !== v.currency) {
+          a ??= escapeLabel(account);
+          const text = `{account="${a}",symbol="${escapeLabel(v.symbol)}",sec_type="${escapeLabel(v.secType)}",currency="${escapeLabel(v.currency)}"}`;
+          l = { symbol: v.symbol, secType: v.secType, currency: v.currency, text };
+        }
+        now.set(key, l);
+        let i = slot.get(l.text);
+        if (i === undefined) {
+          i = labels.length;
+          slot.set(l.text, i);
+          labels.push(l.text);
+        }
+        // In POSITION_FIELDS order.
+        values[0][i] = money(v.quantity);
+        values[1][i] = money(v.avgCost);
+        values[2][i] = money(v.marketPrice);
+        values[3][i] = money(v.marketValue);
+        values[4][i] = money(v.unrealizedPnl);
       }
     }
+    known = next;
+    let out = '';
+    for (let f = 0; f < POSITION_FIELDS.length; f++) {
+      const [name, help] = POSITION_FIELDS[f];
+      out += `${f === 0 ? '' : '\n'}# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`;
+      const column = values[f];
+      for (let i = 0; i < labels.length; i++) out += name + labels[i] + ' ' + valueText(column[i]) + '\n';
+    }
+    return out;
   };
-  const gauges: Gauge[] = FIELDS.map(
-    ([name, help], i) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['account', 'symbol', 'sec_type', 'currency'],
-        registers: [registry],
-        ...(i === 0 ? { collect: fill } : {}),
-      }),
-  );
+}
+
+/** The position families of a ledger once (tests, the bench). */
+export function renderPositions(ledger: Ledger): string {
+  return positionsRenderer(ledger)();
 }
