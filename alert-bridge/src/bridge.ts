@@ -15,6 +15,7 @@ import {
   loadConfig,
   parseListen,
   resolveFromConfig,
+  Secret,
   type ChannelName,
   type Config,
   type LoadedConfig,
@@ -33,6 +34,9 @@ import { DEFAULT_TEST_MESSAGE, displayRecipient, runTestAlert, sampleNotificatio
 import { systemClock, type AmPayload, type Clock, type Notification, type Notifier, type OutboxEntry } from './types.js';
 import { HeartbeatPinger } from './heartbeat.js';
 import { Watchdog } from './watchdog.js';
+import { connectUrl, httpStackReader } from './stack.js';
+import { startTelegramBot, type RunningTelegramBot } from './telegram/bot.js';
+import { SilenceKeys } from './telegram/keys.js';
 
 /** Everything the bridge takes from outside; all optional. */
 export interface BridgeDeps {
@@ -65,6 +69,10 @@ export interface BridgeDeps {
   shutdownGraceMs?: number;
   /** Environment for env: secrets on reload. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Exporter base URL for /status and the daily summary. @default http://<exporter.listen> */
+  exporterApiUrl?: string;
+  /** Prometheus base URL for the daily summary. @default http://<prometheus.listen> */
+  prometheusApiUrl?: string;
 }
 
 /** A running bridge. */
@@ -87,41 +95,45 @@ export interface RunningBridge {
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-function secretValues(config: Config, env: NodeJS.ProcessEnv): string[] {
-  const n = config.alerts_config.notifications;
+/** Every Secret in the config, wherever the schema put one (new secret keys are covered without a list to keep). */
+function configSecrets(value: unknown, out: Secret[] = []): Secret[] {
+  if (value instanceof Secret) out.push(value);
+  else if (Array.isArray(value)) for (const v of value) configSecrets(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) configSecrets(v, out);
+  return out;
+}
+
+/**
+ * What the redactor hides: every secret's value, and the forms it takes inside URLs (percent-
+ * encoded, and the path and query of a secret URL), because some secrets travel in URLs: the
+ * Telegram bot token is a path segment of every Bot API call, a webhook URL's path is its key.
+ */
+export function secretValues(config: Config, env: NodeJS.ProcessEnv): string[] {
   const out: string[] = [];
-  const add = (s: { reveal(env?: NodeJS.ProcessEnv): string } | undefined) => {
-    if (!s) return;
-    try {
-      const v = s.reveal(env);
-      if (v) out.push(v);
-    } catch {
-      // unavailable secrets cannot leak
-    }
-  };
-  add(n.email.smtp_password);
-  add(n.slack.webhook_url);
-  add(n.sms.account_sid);
-  add(n.sms.auth_token);
-  add(n.webhook.bearer_token);
-  add(config.alert_bridge.auth_token);
-  add(config.alert_bridge.heartbeat_url);
-  add(config.exporter.events_token);
-  try {
-    const slack = n.slack.webhook_url?.reveal(env);
-    if (slack) out.push(new URL(slack).pathname);
-  } catch {
-    // not a URL: the whole value is already listed
-  }
-  for (const raw of n.webhook.urls) {
-    out.push(raw);
+  const addUrlParts = (raw: string) => {
     try {
       const u = new URL(raw);
-      if (u.pathname.length >= 8) out.push(u.pathname + u.search);
+      if (u.pathname.length >= 8) out.push(u.pathname + u.search, u.pathname);
       if (u.search.length >= 8) out.push(u.search);
     } catch {
-      // validated by the schema
+      // not a URL: the whole value is listed
     }
+  };
+  for (const s of configSecrets(config)) {
+    let v: string;
+    try {
+      v = s.reveal(env);
+    } catch {
+      continue; // unavailable secrets cannot leak
+    }
+    if (!v) continue;
+    out.push(v, encodeURIComponent(v));
+    addUrlParts(v);
+  }
+  // Webhook URLs are plain settings, but often carry a token in the path or query.
+  for (const raw of config.alerts_config.notifications.webhook.urls) {
+    out.push(raw);
+    addUrlParts(raw);
   }
   return out;
 }
@@ -149,8 +161,9 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   let current = loaded;
   const cfg = () => current.config;
   const dataDir = resolveFromConfig(loaded, loaded.config.alert_bridge.data_dir);
+  const telegramKeys = new SilenceKeys();
   const build = (config: Config) =>
-    buildNotifiers({ config, links: linksOf(config), fetch: fetchFn, clock, timeoutMs: deps.providerTimeoutMs, env });
+    buildNotifiers({ config, links: linksOf(config), fetch: fetchFn, clock, timeoutMs: deps.providerTimeoutMs, env, telegramKeys });
   let notifiers = build(loaded.config);
 
   const outbox = await Outbox.open({ dir: path.join(dataDir, 'outbox'), clock, logger });
@@ -288,6 +301,40 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     fetchFn,
     () => clock.now(),
   );
+  const stack = httpStackReader(
+    {
+      exporter: () => deps.exporterApiUrl ?? connectUrl(cfg().exporter.listen),
+      alertmanager: () => deps.alertmanagerApiUrl ?? `http://${cfg().alertmanager.listen}`,
+      prometheus: () => deps.prometheusApiUrl ?? connectUrl(cfg().prometheus.listen),
+    },
+    fetchFn,
+  );
+  /** The Telegram command bot of a config, when Telegram and its commands are on. */
+  const startBot = (config: Config): RunningTelegramBot | undefined => {
+    const t = config.alerts_config.notifications.telegram;
+    if (!t.enabled || !t.commands) return undefined;
+    let token: string;
+    try {
+      token = t.bot_token?.reveal(env) ?? '';
+      if (!token) throw new Error('bot_token is not set');
+    } catch (error) {
+      logger.warn('telegram commands are off: no bot token', { error });
+      return undefined;
+    }
+    return startTelegramBot({
+      config: t,
+      token,
+      fetch: fetchFn,
+      logger,
+      stack,
+      silences,
+      keys: telegramKeys,
+      now: () => clock.now(),
+      timeZone: () => cfg().trading.timezone,
+      marketOpen: () => cfg().trading.market_open,
+    });
+  };
+  let telegramBot: RunningTelegramBot | undefined;
   let accepting = true;
   let closing: Promise<void> | undefined;
 
@@ -318,6 +365,8 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     current = next;
     redactor.set(secretValues(next.config, env));
     for (const n of old.values()) await n.close().catch(() => undefined);
+    await telegramBot?.stop();
+    telegramBot = startBot(next.config);
     logger.info('config reloaded', { sha256: next.sha256.slice(0, 12), channels: [...notifiers.keys()] });
     worker.wake();
     return { ok: true, sha256: next.sha256, problems: [], warnings };
@@ -410,6 +459,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
 
   worker.start();
   heartbeat.start();
+  telegramBot = startBot(loaded.config);
   const checkEvery = deps.watchdogCheckMs ?? 5000;
   const watchdogTimer =
     checkEvery > 0
@@ -431,6 +481,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
       await heartbeat.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await telegramBot?.stop();
       await worker.stop(deps.shutdownGraceMs ?? 10_000);
       server.closeAllConnections();
       await closed;

@@ -46,6 +46,8 @@ export function sampleNotification(message: string, now: number, dashboardBase: 
 export function displayRecipient(channel: ChannelName, recipient: string): string {
   if (channel === 'webhook') return describeUrl(recipient);
   if (channel === 'slack') return 'slack webhook';
+  if (channel === 'discord') return 'discord webhook';
+  if (channel === 'pagerduty') return 'pagerduty routing key';
   return recipient;
 }
 

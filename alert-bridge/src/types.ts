@@ -33,8 +33,8 @@ export interface AmPayload {
 
 /** What one outbox entry carries: one alert group, as received (after severity filtering). */
 export interface Notification {
-  /** "alert" from Alertmanager, "watchdog" when the bridge reports the monitoring stack itself, "test". */
-  kind: 'alert' | 'watchdog' | 'test';
+  /** "alert" from Alertmanager, "watchdog" when the bridge reports the monitoring stack itself, "test", "summary" (the daily summary). */
+  kind: 'alert' | 'watchdog' | 'test' | 'summary';
   receiver: string;
   groupKey: string;
   status: 'firing' | 'resolved';
@@ -44,7 +44,7 @@ export interface Notification {
   externalURL: string;
   truncatedAlerts: number;
   alerts: AmAlert[];
-  /** Free text for watchdog and test notifications. */
+  /** Free text for watchdog, test and summary notifications. */
   message?: string;
 }
 
@@ -83,11 +83,12 @@ export interface OutgoingMessage {
 
 /**
  * What happened to one delivery attempt. `retry`: worth another try (network, 5xx, 429,
- * after `retryAfterMs` when the provider said so); `permanent`: will never work as is (auth,
+ * after `retryAfterMs` when the provider said so); `sent` may carry `holdMs` when the provider
+ * said its rate limit is used up (the next message to that destination waits); `permanent`: will never work as is (auth,
  * other 4xx, bad recipient). `reason` is a low-cardinality metric label.
  */
 export type DeliveryResult =
-  | { status: 'sent'; providerId?: string }
+  | { status: 'sent'; providerId?: string; holdMs?: number }
   | { status: 'retry'; reason: FailureReason; error: string; retryAfterMs?: number }
   | { status: 'permanent'; reason: FailureReason; error: string };
 

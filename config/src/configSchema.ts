@@ -4,7 +4,7 @@
  * Every key here is commented in config/config.example.toml (a test checks both agree).
  */
 import { E164, EMAIL, HH_MM, checkHttpUrl, checkListen, checkTimeZone, minutesOfDay } from './formats.js';
-import { bool, int, list, num, optionalStr, requireSecret, secret, str, table, tableList, type Infer } from './schema.js';
+import { bool, int, list, num, optionalStr, requireSecret, secret, str, table, tableList, type Infer, type Report } from './schema.js';
 import { isLoopbackHost, parseListen } from './formats.js';
 
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -197,6 +197,86 @@ const webhook = table(
   },
 );
 
+/** Reports a secret-valued key that is enabled but unset, or written in clear in the file. */
+function credential(
+  value: { source: { kind: string } } | undefined,
+  key: string,
+  what: string,
+  hint: string,
+  report: Report,
+): void {
+  if (!value) report(key, `${what} is enabled but ${key} is not set`, hint);
+  else if (value.source.kind === 'literal') report(key, `${key} is written in clear in the config file`, `${hint} keeps it out of the file`, 'warning');
+}
+
+const dailySummaryAt = (channel: string) =>
+  optionalStr(
+    `When set (HH:MM in trading.timezone), a daily summary goes to ${channel} at this time: equity, the day's realized P&L, trades and win rate, worst drawdown, and the alerts of the day.`,
+    { pattern: HH_MM, format: 'a time of day HH:MM (24-hour)' },
+  );
+
+const telegram = table(
+  'Telegram through a bot (Bot API): alerts with silence buttons, and /status, /alerts, /silence, /unsilence by long polling.',
+  {
+    enabled: bool('Send alerts to Telegram.', false),
+    bot_token: secret('Bot token from @BotFather; "env:TELEGRAM_BOT_TOKEN" keeps it out of this file.'),
+    chat_ids: list(
+      'Chats that receive alerts; only these are obeyed (commands and buttons from other chats are ignored and logged).',
+      str('A chat id.', { pattern: /^-?\d{1,20}$/, format: 'a numeric chat id' }),
+      { unique: true },
+    ),
+    api_base_url: str('Another Bot API server (a local one, or tests).', { default: 'https://api.telegram.org', check: checkHttpUrl }),
+    commands: bool('Answer /status, /alerts, /silence and /unsilence, and the silence buttons (long polling; no public URL needed).', true),
+    daily_summary_at: dailySummaryAt('Telegram'),
+    min_severity: minSeverity('Telegram', 'warning'),
+  },
+  {
+    run: (t, report, ctx) => {
+      if (!t.enabled) return;
+      if (t.chat_ids.length === 0) report('chat_ids', 'Telegram is enabled but chat_ids is empty', 'chat_ids = ["123456789"]');
+      credential(t.bot_token, 'bot_token', 'Telegram', 'bot_token = "env:TELEGRAM_BOT_TOKEN"', report);
+      requireSecret(t.bot_token, 'bot_token', report, ctx);
+    },
+  },
+);
+
+const discord = table(
+  'Discord through an incoming webhook: one embed per alert, coloured by severity.',
+  {
+    enabled: bool('Send alerts to Discord.', false),
+    webhook_url: secret('Webhook URL (https://discord.com/api/webhooks/ID/TOKEN); it is a credential, so "env:DISCORD_WEBHOOK_URL".'),
+    daily_summary_at: dailySummaryAt('Discord'),
+    min_severity: minSeverity('Discord', 'warning'),
+  },
+  {
+    run: (d, report, ctx) => {
+      if (!d.enabled) return;
+      credential(d.webhook_url, 'webhook_url', 'Discord', 'webhook_url = "env:DISCORD_WEBHOOK_URL"', report);
+      requireSecret(d.webhook_url, 'webhook_url', report, ctx);
+    },
+  },
+);
+
+const pagerduty = table(
+  'PagerDuty Events API v2: a trigger per alert group (dedup key), resolved when the group resolves.',
+  {
+    enabled: bool('Page through PagerDuty.', false),
+    routing_key: secret('Integration (routing) key of an Events API v2 service; "env:PAGERDUTY_ROUTING_KEY".'),
+    api_base_url: str('Another Events API v2 endpoint (tests use a local one).', {
+      default: 'https://events.pagerduty.com',
+      check: checkHttpUrl,
+    }),
+    min_severity: minSeverity('PagerDuty', 'critical'),
+  },
+  {
+    run: (p, report, ctx) => {
+      if (!p.enabled) return;
+      credential(p.routing_key, 'routing_key', 'PagerDuty', 'routing_key = "env:PAGERDUTY_ROUTING_KEY"', report);
+      requireSecret(p.routing_key, 'routing_key', report, ctx);
+    },
+  },
+);
+
 const alertsConfig = table(
   'What is alerted, and where it goes.',
   {
@@ -212,7 +292,7 @@ const alertsConfig = table(
       check: checkHttpUrl,
     }),
     thresholds,
-    notifications: table('Notification channels.', { email, slack, sms, webhook }),
+    notifications: table('Notification channels.', { email, slack, sms, webhook, telegram, discord, pagerduty }),
   },
   {
     needs: ['cooldown_minutes'],
@@ -420,7 +500,7 @@ const alertmanager = table('Alertmanager, run by "traderadmin up" and configured
 });
 
 const alertBridge = table(
-  'The alert bridge: Alertmanager webhooks in, email, Slack, SMS and webhooks out.',
+  'The alert bridge: Alertmanager webhooks in, email, Slack, SMS, webhooks, Telegram, Discord and PagerDuty out.',
   {
     listen: listen('Where the bridge listens.', '127.0.0.1:9095'),
     auth_token: secret('Bearer token Alertmanager sends to the bridge; written to a file for Alertmanager, never into alertmanager.yml.'),
@@ -642,4 +722,5 @@ export type AlertsConfig = Config['alerts_config'];
 export type Thresholds = AlertsConfig['thresholds'];
 export type Notifications = AlertsConfig['notifications'];
 export type ChannelName = keyof Notifications;
-export const CHANNELS: readonly ChannelName[] = ['email', 'slack', 'sms', 'webhook'];
+/** Every channel, in display order: the one list the bridge, rules-gen, the CLI and the console derive theirs from. */
+export const CHANNELS: readonly ChannelName[] = ['email', 'slack', 'sms', 'webhook', 'telegram', 'discord', 'pagerduty'];

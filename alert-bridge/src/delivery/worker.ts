@@ -24,8 +24,11 @@ export interface DeliverySettings {
 /** Minimum ms between two messages to one destination, per channel. */
 export type RateLimits = Record<ChannelName, number>;
 
-/** Slack: ~1 message/s per webhook (https://api.slack.com/apis/rate-limits#incoming-webhooks); Twilio long codes: ~1 SMS/s. */
-export const DEFAULT_RATE_LIMITS: RateLimits = { slack: 1000, sms: 1000, email: 200, webhook: 50 };
+/**
+ * Slack: ~1 message/s per webhook (https://api.slack.com/apis/rate-limits#incoming-webhooks); Twilio long codes: ~1 SMS/s;
+ * Telegram: ~1 message/s per chat (core.telegram.org/bots/faq); Discord: ~5 per 2 s per webhook; PagerDuty: ~120 events/min per key.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = { slack: 1000, sms: 1000, email: 200, webhook: 50, telegram: 1000, discord: 400, pagerduty: 500 };
 
 /** Largest digest: beyond this the rest waits for the next message. */
 const MAX_DIGEST = 100;
@@ -170,7 +173,7 @@ export class DeliveryWorker {
       }
     }
     const now = this.#o.clock.now();
-    this.#nextAllowed.set(dest, now + (this.#limits[channel] ?? 0));
+    this.#nextAllowed.set(dest, now + Math.max(this.#limits[channel] ?? 0, result.status === 'sent' ? (result.holdMs ?? 0) : 0));
     if (result.status === 'sent') {
       await this.#o.outbox.markDeliveredMany(batch, result.providerId);
       for (const e of batch) {

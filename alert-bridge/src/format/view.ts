@@ -36,7 +36,7 @@ export interface AlertView {
 
 export interface MessageView {
   kind: Notification['kind'];
-  /** FIRING, RESOLVED, DIGEST, MONITORING DOWN, MONITORING BACK, TEST. */
+  /** FIRING, RESOLVED, DIGEST, MONITORING DOWN, MONITORING BACK, TEST, DAILY SUMMARY. */
   tag: string;
   title: string;
   /** Worst severity among firing alerts ("none" for Watchdog-only). */
@@ -113,6 +113,9 @@ export function buildView(notifications: Notification[], links: LinkContext): Me
       first.status === 'firing'
         ? 'Monitoring is down: no Watchdog alert from Alertmanager'
         : 'Monitoring is back: Watchdog alerts arrive again';
+  } else if (first.kind === 'summary') {
+    tag = 'DAILY SUMMARY';
+    title = first.groupLabels.title ?? 'Daily summary';
   } else if (first.kind === 'test') {
     tag = 'TEST';
     title = 'Test notification from TraderAdmin';

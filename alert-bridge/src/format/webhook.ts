@@ -28,7 +28,7 @@ export interface WebhookBody {
   version: '1';
   id: string;
   idempotencyKey: string;
-  kind: 'alert' | 'watchdog' | 'test' | 'digest';
+  kind: 'alert' | 'watchdog' | 'test' | 'digest' | 'summary';
   status: 'firing' | 'resolved';
   title: string;
   severity: string;

@@ -9,6 +9,10 @@ import { emailNotifier } from './email.js';
 import { slackNotifier } from './slack.js';
 import { smsNotifier } from './sms.js';
 import { webhookNotifier } from './webhook.js';
+import { telegramNotifier } from './telegram.js';
+import { discordNotifier } from './discord.js';
+import { pagerdutyNotifier } from './pagerduty.js';
+import type { SilenceKeys } from '../telegram/keys.js';
 
 export interface BuildNotifiersOptions {
   config: Config;
@@ -19,6 +23,8 @@ export interface BuildNotifiersOptions {
   timeoutMs?: number;
   /** Environment that env: secrets are read from at delivery time. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Labels behind Telegram's silence buttons, shared with the command bot. */
+  telegramKeys?: SilenceKeys;
 }
 
 /** One notifier for every enabled channel. Construction errors are collected, not thrown one by one. */
@@ -51,6 +57,12 @@ function build(channel: ChannelName, o: BuildNotifiersOptions): Notifier {
       return smsNotifier({ config: n.sms, ...common });
     case 'webhook':
       return webhookNotifier({ config: n.webhook, ...common });
+    case 'telegram':
+      return telegramNotifier({ config: n.telegram, keys: o.telegramKeys, ...common });
+    case 'discord':
+      return discordNotifier({ config: n.discord, ...common });
+    case 'pagerduty':
+      return pagerdutyNotifier({ config: n.pagerduty, ...common });
     default: {
       const never: never = channel;
       throw new Error(`unknown channel ${String(never)}`);

@@ -1,0 +1,82 @@
+/**
+ * Discord through an incoming webhook (POST {webhook_url}?wait=true, so a rejected message
+ * is an error, not a silent 204). Rate limits: a 429 waits for the body's `retry_after`
+ * (float seconds; Retry-After as a fallback); when X-RateLimit-Remaining reaches 0 the next
+ * message to this webhook waits for X-RateLimit-Reset-After.
+ */
+import type { Notifications } from '@traderadmin/config';
+import { renderDiscord } from '../format/discord.js';
+import type { LinkContext } from '../format/view.js';
+import { checkStatus, networkFailure } from '../delivery/policy.js';
+import type { Clock, DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+
+export interface DiscordNotifierOptions {
+  config: Notifications['discord'];
+  links: LinkContext;
+  fetch: typeof fetch;
+  clock: Clock;
+  /** @default 15000 */
+  timeoutMs?: number;
+  /** Environment of env: secrets. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** ms until the bucket refills when the answer says none is left; undefined otherwise. */
+export function discordHold(headers: Headers): number | undefined {
+  if (headers.get('x-ratelimit-remaining') !== '0') return undefined;
+  const after = Number(headers.get('x-ratelimit-reset-after'));
+  return Number.isFinite(after) && after > 0 ? Math.ceil(after * 1000) : undefined;
+}
+
+/** The Discord channel: one recipient, the configured webhook. */
+export function discordNotifier(options: DiscordNotifierOptions): Notifier {
+  const c = options.config;
+  return {
+    channel: 'discord',
+    recipients: () => (c.webhook_url ? ['discord'] : []),
+    async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
+      let url: URL;
+      try {
+        url = new URL(c.webhook_url?.reveal(options.env) ?? '');
+        url.searchParams.set('wait', 'true');
+      } catch (error) {
+        return { status: 'permanent', reason: 'config', error: `Discord webhook URL unavailable: ${(error as Error).message.replace(/:.*/, '')}` };
+      }
+      try {
+        const res = await options.fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'traderadmin-alert-bridge/0.1' },
+          body: JSON.stringify(renderDiscord(message.notifications, options.links, message.id)),
+          redirect: 'error',
+          signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)]),
+        });
+        const text = await res.text().catch(() => '');
+        const holdMs = discordHold(res.headers);
+        if (res.ok) {
+          let id: string | undefined;
+          try {
+            id = (JSON.parse(text) as { id?: string }).id;
+          } catch {
+            // 204 without wait, or not JSON: still delivered
+          }
+          return { status: 'sent', providerId: id, holdMs };
+        }
+        let retryAfter = res.headers.get('retry-after');
+        if (res.status === 429) {
+          try {
+            const body = JSON.parse(text) as { retry_after?: number };
+            if (typeof body.retry_after === 'number') retryAfter = String(body.retry_after);
+          } catch {
+            // keep the header
+          }
+        }
+        const result = checkStatus(res.status, retryAfter, text.slice(0, 200), options.clock.now());
+        if (result.status === 'retry' && result.retryAfterMs === undefined && holdMs !== undefined) return { ...result, retryAfterMs: holdMs };
+        return result;
+      } catch (error) {
+        return networkFailure(error);
+      }
+    },
+    async close() {},
+  };
+}

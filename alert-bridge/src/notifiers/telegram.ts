@@ -1,0 +1,89 @@
+/**
+ * Telegram through the Bot API with grammY's Api client (sendMessage, HTML parse mode, inline
+ * silence buttons). `api_base_url` is grammY's apiRoot, so tests point it at a local Bot API
+ * server. The bot token is part of every URL (`/bot<token>/sendMessage`): the bridge's
+ * redactor knows it, so no log line or error carries it. grammY's own retries are not used:
+ * the outbox retries, after Telegram's `retry_after` on a 429.
+ */
+import { Api, GrammyError, HttpError } from 'grammy';
+import type { Notifications } from '@traderadmin/config';
+import { renderTelegram } from '../format/telegram.js';
+import type { LinkContext } from '../format/view.js';
+import { checkStatus, networkFailure } from '../delivery/policy.js';
+import type { SilenceKeys } from '../telegram/keys.js';
+import type { Clock, DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+
+export interface TelegramNotifierOptions {
+  config: Notifications['telegram'];
+  links: LinkContext;
+  fetch: typeof fetch;
+  clock: Clock;
+  /** Where the labels behind the silence buttons are kept for the command bot. */
+  keys?: SilenceKeys;
+  /** @default 15000 */
+  timeoutMs?: number;
+  /** Environment of env: secrets. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A grammY Api client on our fetch (so timeouts, tests and redaction apply). */
+export function telegramApi(token: string, apiBaseUrl: string, fetchFn: typeof fetch, timeoutMs: number): Api {
+  return new Api(token, {
+    apiRoot: apiBaseUrl.replace(/\/+$/, ''),
+    fetch: fetchFn as never,
+    timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)),
+  });
+}
+
+/** Maps a grammY error to a delivery result: 429 after retry_after, 400/403 about the chat permanent. */
+export function telegramFailure(error: unknown, now: number): DeliveryResult {
+  if (error instanceof GrammyError) {
+    const retryAfter = error.parameters?.retry_after;
+    const text = `Telegram ${error.error_code}: ${error.description}`;
+    if (error.error_code === 400 && /chat not found|user not found|chat_id is empty/i.test(error.description))
+      return { status: 'permanent', reason: 'invalid_recipient', error: text };
+    if (error.error_code === 403) return { status: 'permanent', reason: 'invalid_recipient', error: text };
+    const result = checkStatus(error.error_code, retryAfter !== undefined ? String(retryAfter) : null, '', now);
+    return result.status === 'sent' ? result : { ...result, error: text };
+  }
+  if (error instanceof HttpError) return networkFailure(error.error);
+  return networkFailure(error);
+}
+
+/** The Telegram channel: one message per chat in chat_ids. */
+export function telegramNotifier(options: TelegramNotifierOptions): Notifier {
+  const c = options.config;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  return {
+    channel: 'telegram',
+    recipients: () => [...c.chat_ids],
+    async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
+      let token: string;
+      try {
+        token = c.bot_token?.reveal(options.env) ?? '';
+        if (!token) throw new Error('bot_token is not set');
+      } catch (error) {
+        return { status: 'permanent', reason: 'config', error: `Telegram bot token unavailable: ${(error as Error).message}` };
+      }
+      const api = telegramApi(token, c.api_base_url, options.fetch, timeoutMs);
+      const rendered = renderTelegram(message.notifications, options.links, message.id);
+      for (const s of rendered.silenceable) options.keys?.remember(s.fingerprint, s.labels);
+      try {
+        const sent = await api.sendMessage(
+          message.recipient,
+          rendered.text,
+          {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            ...(rendered.buttons.length ? { reply_markup: { inline_keyboard: rendered.buttons } } : {}),
+          },
+          AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) as never,
+        );
+        return { status: 'sent', providerId: String(sent.message_id) };
+      } catch (error) {
+        return telegramFailure(error, options.clock.now());
+      }
+    },
+    async close() {},
+  };
+}
