@@ -31,7 +31,7 @@ export const HELP = [
   '/unsilence &lt;alert&gt; [account], or /unsilence &lt;silence id&gt;',
 ].join('\n');
 
-const money = (n: number, currency: string | null) => formatMoney(n, currency ?? 'USD');
+const money = (n: number, currency: string | null, sign = true) => formatMoney(n, currency ?? 'USD', { sign });
 
 /** Fits an answer in one message: whole lines, then "…". */
 export function fitMessage(lines: string[]): string {
@@ -66,7 +66,7 @@ export async function statusAnswer(ctx: CommandContext): Promise<string> {
       const a = snap.accounts[id];
       const p = a.portfolio;
       lines.push('', `<b>Account ${escapeHtml(maskAccount(id))}</b>${p.currency ? ` (${escapeHtml(p.currency)})` : ''}`);
-      lines.push(`Equity ${p.equity === null ? 'unknown' : escapeHtml(money(p.equity, p.currency))}`);
+      lines.push(`Equity ${p.equity === null ? 'unknown' : escapeHtml(money(p.equity, p.currency, false))}`);
       lines.push(
         `Daily P&amp;L ${escapeHtml(money(p.dailyPnl, p.currency))} (realized ${escapeHtml(money(p.realizedPnlToday, p.currency))}, unrealized ${escapeHtml(money(p.unrealizedPnl, p.currency))})`,
       );

@@ -1,9 +1,10 @@
 /**
- * `traderadmin test-alert --channel email [--config FILE] [--message TEXT]`: asks the running
+ * `traderadmin test-alert --channel email|slack|sms|webhook|telegram|discord|pagerduty|all [--config FILE] [--message TEXT]`: asks the running
  * bridge to send a sample notification through a channel now, and prints what happened for
  * every recipient (the design's TestAlertNotification(channelType, message)).
  */
 import { Command, Option } from 'commander';
+import { CHANNELS } from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, defaultConfig } from '../paths.js';
 import { callBridge, loadOrReport } from './bridge.js';
@@ -19,7 +20,7 @@ interface Result {
 export function testAlertCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('test-alert')
     .description('send a sample notification through a channel now, through the running bridge, and show the result per recipient')
-    .addOption(new Option('--channel <channel>', 'channel to test').choices(['email', 'slack', 'sms', 'webhook', 'all']).default('all'))
+    .addOption(new Option('--channel <channel>', 'channel to test').choices([...CHANNELS, 'all']).default('all'))
     .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option('-m, --message <text>', 'message text', 'This is a test alert from TraderAdmin.')
     .option('--url <url>', 'bridge URL (default: http://<alert_bridge.listen>)')
