@@ -11,7 +11,6 @@ import {
   startPagerDutyPeer,
   startTelegramPeer,
   telegramHtmlProblems,
-  waitFor,
   type DiscordPeer,
   type PagerDutyPeer,
   type TelegramPeer,
@@ -102,21 +101,36 @@ describe('telegram (grammY → Bot API peer)', () => {
   it('maps 429 to a retry after retry_after, a wrong token to auth and an unknown chat to a permanent recipient error', async () => {
     const n = telegramNotifier({ config: telegramConfig(), links, fetch, clock });
     telegram.rateLimit('sendMessage', 7);
-    expect(await n.notify(message('telegram', CHAT), signal())).toMatchObject({ status: 'retry', reason: 'rate_limited', retryAfterMs: 7000 });
+    expect(await n.notify(message('telegram', CHAT), signal())).toMatchObject({
+      status: 'retry',
+      reason: 'rate_limited',
+      retryAfterMs: 7000,
+    });
     expect(await n.notify(message('telegram', CHAT), signal())).toMatchObject({ status: 'sent' });
-    const wrong = await telegramNotifier({ config: telegramConfig('1:wrong'), links, fetch, clock }).notify(message('telegram', CHAT), signal());
+    const wrong = await telegramNotifier({ config: telegramConfig('1:wrong'), links, fetch, clock }).notify(
+      message('telegram', CHAT),
+      signal(),
+    );
     expect(wrong).toMatchObject({ status: 'permanent', reason: 'auth' });
     expect(await n.notify(message('telegram', '999'), signal())).toMatchObject({ status: 'permanent', reason: 'invalid_recipient' });
   });
 });
 
 describe('discord (webhook peer)', () => {
-  const config = () => ({ enabled: true, webhook_url: new Secret(discord.webhookUrl), daily_summary_at: undefined, min_severity: 'warning' as const });
+  const config = () => ({
+    enabled: true,
+    webhook_url: new Secret(discord.webhookUrl),
+    daily_summary_at: undefined,
+    min_severity: 'warning' as const,
+  });
 
   it('sends one embed per alert coloured by severity, with mentions escaped and allowed_mentions empty', async () => {
     const loud = alert({ annotations: { summary: '@everyone look <@123456> and @here' } });
     const crit = alert({ fingerprint: 'ffff', labels: { alertname: 'DrawdownTodayExceeded', severity: 'critical' } });
-    const r = await discordNotifier({ config: config(), links, fetch, clock }).notify(message('discord', 'discord', [note({}, [loud, crit])]), signal());
+    const r = await discordNotifier({ config: config(), links, fetch, clock }).notify(
+      message('discord', 'discord', [note({}, [loud, crit])]),
+      signal(),
+    );
     expect(r, JSON.stringify(discord.lastProblems())).toMatchObject({ status: 'sent', providerId: expect.stringMatching(/^\d+$/) });
     const body = discord.messages().at(-1)!;
     expect(body.allowed_mentions).toEqual({ parse: [] });
@@ -129,7 +143,15 @@ describe('discord (webhook peer)', () => {
     const out = renderDiscord([note({}, many)], links, 'n1');
     expect(out.embeds.length).toBe(10);
     expect(out.embeds.at(-1)!.title).toMatch(/^\+\d+ more alerts not shown$/);
-    const total = out.embeds.reduce((s, e) => s + e.title.length + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((t, f) => t + f.name.length + f.value.length, 0), 0);
+    const total = out.embeds.reduce(
+      (s, e) =>
+        s +
+        e.title.length +
+        (e.description?.length ?? 0) +
+        (e.footer?.text.length ?? 0) +
+        (e.fields ?? []).reduce((t, f) => t + f.name.length + f.value.length, 0),
+      0,
+    );
     expect(total).toBeLessThanOrEqual(6000);
   });
 
@@ -148,13 +170,21 @@ describe('discord (webhook peer)', () => {
 });
 
 describe('pagerduty (Events API v2 peer)', () => {
-  const config = (key = pagerduty.routingKey) => ({ enabled: true, routing_key: new Secret(key), api_base_url: pagerduty.url, min_severity: 'critical' as const });
+  const config = (key = pagerduty.routingKey) => ({
+    enabled: true,
+    routing_key: new Secret(key),
+    api_base_url: pagerduty.url,
+    min_severity: 'critical' as const,
+  });
 
   it('triggers with the group dedup key and mapped severity, then resolves the same incident', async () => {
     const crit = alert({ labels: { alertname: 'DrawdownTodayExceeded', severity: 'critical' } });
     const firing = note({}, [crit]);
     const n = pagerdutyNotifier({ config: config(), links, fetch, clock });
-    expect(await n.notify(message('pagerduty', 'pagerduty', [firing]), signal())).toMatchObject({ status: 'sent', providerId: dedupKey(firing.groupKey) });
+    expect(await n.notify(message('pagerduty', 'pagerduty', [firing]), signal())).toMatchObject({
+      status: 'sent',
+      providerId: dedupKey(firing.groupKey),
+    });
     const trigger = pagerduty.events().at(-1)!;
     expect(trigger).toMatchObject({ event_action: 'trigger', dedup_key: dedupKey(firing.groupKey), payload: { severity: 'critical' } });
     expect(trigger.payload!.summary).toContain('DrawdownTodayExceeded');
@@ -166,7 +196,10 @@ describe('pagerduty (Events API v2 peer)', () => {
   });
 
   it('treats an invalid key as permanent and a 429 as a retry', async () => {
-    const bad = await pagerdutyNotifier({ config: config('x'.repeat(32)), links, fetch, clock }).notify(message('pagerduty', 'pagerduty'), signal());
+    const bad = await pagerdutyNotifier({ config: config('x'.repeat(32)), links, fetch, clock }).notify(
+      message('pagerduty', 'pagerduty'),
+      signal(),
+    );
     expect(bad).toMatchObject({ status: 'permanent', reason: 'client_error' });
     pagerduty.behave({ fail: { status: 429, retryAfter: '3', times: 1 } });
     const limited = await pagerdutyNotifier({ config: config(), links, fetch, clock }).notify(message('pagerduty', 'pagerduty'), signal());
@@ -182,7 +215,14 @@ describe('telegram command bot (long polling, injected stack)', () => {
       tradingDayStart: '2026-11-21T05:00:00Z',
       accounts: {
         DU1234567: {
-          portfolio: { equity: 101234.5, realizedPnlToday: 300, unrealizedPnl: -25.5, dailyPnl: 274.5, openPositionsCount: 1, currency: 'USD' },
+          portfolio: {
+            equity: 101234.5,
+            realizedPnlToday: 300,
+            unrealizedPnl: -25.5,
+            dailyPnl: 274.5,
+            openPositionsCount: 1,
+            currency: 'USD',
+          },
           trades: { executedCount: 4, winCount: 3, lossCount: 1, breakevenCount: 0, winRate: 0.75 },
           system: { brokerConnected: true, maxOrderLatencyMs: 120 },
           positions: [{ symbol: 'AAPL', quantity: 100, unrealizedPnl: -25.5, currency: 'USD' }],
@@ -251,14 +291,22 @@ describe('telegram command bot (long polling, injected stack)', () => {
     expect(telegram.sent.length).toBe(before);
     expect(telegram.callbackAnswers.length).toBe(answers);
     expect(created.length).toBe(0);
-    expect(log.records().filter((r) => r.msg === 'telegram update from a chat not in chat_ids ignored').map((r) => r.kind)).toEqual([
-      'message',
-      'callback_query',
-    ]);
+    expect(
+      log
+        .records()
+        .filter((r) => r.msg === 'telegram update from a chat not in chat_ids ignored')
+        .map((r) => r.kind),
+    ).toEqual(['message', 'callback_query']);
   });
 
   it('makes the silence from a button with every label as a matcher, until tomorrow at market open', async () => {
-    const sent = { message_id: 7, chat_id: CHAT, text: 'alert', at: 0, reply_markup: { inline_keyboard: [[{ text: 'Silence 1 h', callback_data: 's:tm:cafe0123' }]] } };
+    const sent = {
+      message_id: 7,
+      chat_id: CHAT,
+      text: 'alert',
+      at: 0,
+      reply_markup: { inline_keyboard: [[{ text: 'Silence 1 h', callback_data: 's:tm:cafe0123' }]] },
+    };
     telegram.sent.push(sent);
     telegram.pressButton(sent, 's:tm:cafe0123');
     await telegram.drained();
@@ -305,7 +353,8 @@ describe('redaction of secrets in URLs', () => {
     r.set(secretValues(loaded.config, env));
     const line = `GET ${telegram.url}/bot${telegram.token}/getUpdates failed; retry ${telegram.url}/bot${encodeURIComponent(telegram.token)}/sendMessage; key ${pagerduty.routingKey}; ${discord.webhookUrl.replace(discord.url, 'https://discord.com')}`;
     const out = r.redact(line);
-    for (const s of [telegram.token, encodeURIComponent(telegram.token), pagerduty.routingKey, 'discordWebhookSecretToken_0123456789']) expect(out).not.toContain(s);
+    for (const s of [telegram.token, encodeURIComponent(telegram.token), pagerduty.routingKey, 'discordWebhookSecretToken_0123456789'])
+      expect(out).not.toContain(s);
     expect(out).toContain('/getUpdates');
   });
 });

@@ -198,15 +198,10 @@ const webhook = table(
 );
 
 /** Reports a secret-valued key that is enabled but unset, or written in clear in the file. */
-function credential(
-  value: { source: { kind: string } } | undefined,
-  key: string,
-  what: string,
-  hint: string,
-  report: Report,
-): void {
+function credential(value: { source: { kind: string } } | undefined, key: string, what: string, hint: string, report: Report): void {
   if (!value) report(key, `${what} is enabled but ${key} is not set`, hint);
-  else if (value.source.kind === 'literal') report(key, `${key} is written in clear in the config file`, `${hint} keeps it out of the file`, 'warning');
+  else if (value.source.kind === 'literal')
+    report(key, `${key} is written in clear in the config file`, `${hint} keeps it out of the file`, 'warning');
 }
 
 const dailySummaryAt = (channel: string) =>

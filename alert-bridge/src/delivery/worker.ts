@@ -28,7 +28,15 @@ export type RateLimits = Record<ChannelName, number>;
  * Slack: ~1 message/s per webhook (https://api.slack.com/apis/rate-limits#incoming-webhooks); Twilio long codes: ~1 SMS/s;
  * Telegram: ~1 message/s per chat (core.telegram.org/bots/faq); Discord: ~5 per 2 s per webhook; PagerDuty: ~120 events/min per key.
  */
-export const DEFAULT_RATE_LIMITS: RateLimits = { slack: 1000, sms: 1000, email: 200, webhook: 50, telegram: 1000, discord: 400, pagerduty: 500 };
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  slack: 1000,
+  sms: 1000,
+  email: 200,
+  webhook: 50,
+  telegram: 1000,
+  discord: 400,
+  pagerduty: 500,
+};
 
 /** Largest digest: beyond this the rest waits for the next message. */
 const MAX_DIGEST = 100;

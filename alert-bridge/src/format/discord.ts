@@ -9,7 +9,16 @@ import type { Notification } from '../types.js';
 import { cut } from './slack.js';
 import { buildView, formatTime, type AlertView, type LinkContext } from './view.js';
 
-export const DISCORD_LIMITS = { content: 2000, embeds: 10, title: 256, description: 4096, fields: 25, fieldValue: 1024, footer: 2048, total: 6000 };
+export const DISCORD_LIMITS = {
+  content: 2000,
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldValue: 1024,
+  footer: 2048,
+  total: 6000,
+};
 
 export const SEVERITY_COLOURS: Record<string, number> = {
   critical: 0xd92d20,
@@ -48,7 +57,10 @@ export function escapeDiscord(s: string): string {
 }
 
 const embedLength = (e: DiscordEmbed) =>
-  e.title.length + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0);
+  e.title.length +
+  (e.description?.length ?? 0) +
+  (e.footer?.text.length ?? 0) +
+  (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0);
 
 function alertEmbed(a: AlertView): DiscordEmbed {
   const lines = [escapeDiscord(cut(a.summary, 500))];

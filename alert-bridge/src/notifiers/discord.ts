@@ -40,7 +40,11 @@ export function discordNotifier(options: DiscordNotifierOptions): Notifier {
         url = new URL(c.webhook_url?.reveal(options.env) ?? '');
         url.searchParams.set('wait', 'true');
       } catch (error) {
-        return { status: 'permanent', reason: 'config', error: `Discord webhook URL unavailable: ${(error as Error).message.replace(/:.*/, '')}` };
+        return {
+          status: 'permanent',
+          reason: 'config',
+          error: `Discord webhook URL unavailable: ${(error as Error).message.replace(/:.*/, '')}`,
+        };
       }
       try {
         const res = await options.fetch(url, {
@@ -71,7 +75,8 @@ export function discordNotifier(options: DiscordNotifierOptions): Notifier {
           }
         }
         const result = checkStatus(res.status, retryAfter, text.slice(0, 200), options.clock.now());
-        if (result.status === 'retry' && result.retryAfterMs === undefined && holdMs !== undefined) return { ...result, retryAfterMs: holdMs };
+        if (result.status === 'retry' && result.retryAfterMs === undefined && holdMs !== undefined)
+          return { ...result, retryAfterMs: holdMs };
         return result;
       } catch (error) {
         return networkFailure(error);

@@ -123,7 +123,10 @@ export function startTelegramBot(o: TelegramBotOptions): RunningTelegramBot {
 
   let stopped = false;
   const polling = bot
-    .start({ allowed_updates: ['message', 'callback_query'], onStart: () => log.info('telegram commands listening (long polling)', { chats: allowed.size }) })
+    .start({
+      allowed_updates: ['message', 'callback_query'],
+      onStart: () => log.info('telegram commands listening (long polling)', { chats: allowed.size }),
+    })
     .catch((error) => {
       if (!stopped) log.error('telegram polling stopped', { error });
     });

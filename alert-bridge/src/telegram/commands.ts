@@ -123,7 +123,13 @@ export async function silenceAnswer(ctx: CommandContext, args: string[], who: st
   if (account !== undefined && !ACCOUNT.test(account)) return `${escapeHtml(account)} is not an account id. ${usage}`;
   if (parseDuration(duration) === undefined) return `${escapeHtml(duration)} is not a duration such as 30m, 1h or 1h30m.`;
   try {
-    const s = await ctx.silences.create({ alertname, account, duration, createdBy: `telegram:${who}`, comment: `Silenced from Telegram by ${who}` });
+    const s = await ctx.silences.create({
+      alertname,
+      account,
+      duration,
+      createdBy: `telegram:${who}`,
+      comment: `Silenced from Telegram by ${who}`,
+    });
     return `🔕 <b>${escapeHtml(alertname)}</b>${account ? ` for account ${escapeHtml(maskAccount(account))}` : ''} silenced until ${escapeHtml(zonedClockText(Date.parse(s.endsAt), ctx.timeZone(), true))} (silence <code>${escapeHtml(s.silenceID)}</code>).`;
   } catch (error) {
     return `Could not silence: ${escapeHtml((error as Error).message)}`;
@@ -146,7 +152,8 @@ export async function unsilenceAnswer(ctx: CommandContext, args: string[]): Prom
   } catch (error) {
     return `Silences unavailable: ${escapeHtml((error as Error).message)}`;
   }
-  const eq = (s: SilenceListItem, name: string, value: string) => s.matchers.some((m) => m.name === name && m.value === value && m.isEqual && !m.isRegex);
+  const eq = (s: SilenceListItem, name: string, value: string) =>
+    s.matchers.some((m) => m.name === name && m.value === value && m.isEqual && !m.isRegex);
   const chosen = active.filter((s) =>
     args.length === 1 && s.id === args[0] ? true : eq(s, 'alertname', args[0]) && (args[1] === undefined || eq(s, 'account', args[1])),
   );

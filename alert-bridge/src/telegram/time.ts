@@ -9,7 +9,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function wallClock(epochMs: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     formatters.set(timeZone, f);
   }
   const p: Record<string, number> = {};

@@ -6,10 +6,18 @@
 import type { Draft, DraftValue, FieldInfo } from './api.js';
 
 /** Channel names as people write them. */
-export const CHANNEL_TITLES: Record<string, string> = { email: 'Email', slack: 'Slack', sms: 'SMS', webhook: 'Webhook' };
+export const CHANNEL_TITLES: Record<string, string> = {
+  email: 'Email',
+  slack: 'Slack',
+  sms: 'SMS',
+  webhook: 'Webhook',
+  telegram: 'Telegram',
+  discord: 'Discord',
+  pagerduty: 'PagerDuty',
+};
 
 /** What one row of a list is called, for labels such as "Email recipient 2". */
-const ITEM_NAMES: Record<string, string> = { recipients: 'recipient', to: 'phone number', urls: 'URL' };
+const ITEM_NAMES: Record<string, string> = { recipients: 'recipient', to: 'phone number', urls: 'URL', chat_ids: 'chat id' };
 
 const ACRONYMS: Record<string, string> = {
   api: 'API',

@@ -41,13 +41,15 @@ export function discordPayloadProblems(payload: unknown): string[] {
     if (description.length > 4096) problems.push(`embeds[${i}].description > 4096`);
     if (footer.length > 2048) problems.push(`embeds[${i}].footer.text > 2048`);
     if (fields.length > 25) problems.push(`embeds[${i}] has ${fields.length} fields (max 25)`);
-    if (e.color !== undefined && (typeof e.color !== 'number' || e.color < 0 || e.color > 0xffffff)) problems.push(`embeds[${i}].color invalid`);
+    if (e.color !== undefined && (typeof e.color !== 'number' || e.color < 0 || e.color > 0xffffff))
+      problems.push(`embeds[${i}].color invalid`);
     for (const f of fields) {
       if (!f.name || f.name.length > 256) problems.push(`embeds[${i}] field name must be 1..256`);
       if (!f.value || f.value.length > 1024) problems.push(`embeds[${i}] field value must be 1..1024`);
       texts.push(f.name ?? '', f.value ?? '');
     }
-    total += title.length + description.length + footer.length + fields.reduce((s, f) => s + (f.name?.length ?? 0) + (f.value?.length ?? 0), 0);
+    total +=
+      title.length + description.length + footer.length + fields.reduce((s, f) => s + (f.name?.length ?? 0) + (f.value?.length ?? 0), 0);
     texts.push(title, description, footer);
   });
   if (total > 6000) problems.push(`embeds total ${total} > 6000`);
@@ -98,9 +100,18 @@ export async function startDiscordPeer(options: { port?: number; limit?: number;
     }
     used++;
     problems = discordPayloadProblems(payload);
-    if (problems.length) return { status: 400, body: JSON.stringify({ message: 'Invalid Form Body', code: 50035, errors: problems }), headers: headers(limit - used) };
+    if (problems.length)
+      return {
+        status: 400,
+        body: JSON.stringify({ message: 'Invalid Form Body', code: 50035, errors: problems }),
+        headers: headers(limit - used),
+      };
     if (url.searchParams.get('wait') !== 'true') return { status: 204, headers: headers(limit - used) };
-    return { status: 200, body: JSON.stringify({ id: String(1_100_000_000_000_000 + nextId++), ...(payload as object) }), headers: headers(limit - used) };
+    return {
+      status: 200,
+      body: JSON.stringify({ id: String(1_100_000_000_000_000 + nextId++), ...(payload as object) }),
+      headers: headers(limit - used),
+    };
   }, options);
   return Object.assign(peer, {
     webhookUrl: `${peer.url}${hookPath}`,

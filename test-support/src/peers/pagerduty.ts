@@ -36,7 +36,8 @@ export function pagerdutyEventProblems(e: unknown, routingKey: string): string[]
     const p = ev.payload;
     if (!p) problems.push('payload is required');
     else {
-      if (typeof p.summary !== 'string' || p.summary.length < 1 || p.summary.length > 1024) problems.push('payload.summary must be 1..1024');
+      if (typeof p.summary !== 'string' || p.summary.length < 1 || p.summary.length > 1024)
+        problems.push('payload.summary must be 1..1024');
       if (typeof p.source !== 'string' || !p.source) problems.push('payload.source is required');
       if (!['critical', 'error', 'warning', 'info'].includes(p.severity)) problems.push('payload.severity is invalid');
     }
@@ -65,7 +66,11 @@ export async function startPagerDutyPeer(options: { port?: number } = {}): Promi
     accepted.push({ ...event, dedup_key: key });
     if (event.event_action === 'trigger') incidents.set(key, 'triggered');
     else if (event.event_action === 'resolve' && incidents.has(key)) incidents.set(key, 'resolved');
-    return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: key }), headers: { 'content-type': 'application/json' } };
+    return {
+      status: 202,
+      body: JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: key }),
+      headers: { 'content-type': 'application/json' },
+    };
   }, options);
   return Object.assign(peer, {
     routingKey,

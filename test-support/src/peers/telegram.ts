@@ -43,7 +43,12 @@ export interface TelegramPeer {
   /** Queues a text message (a command) from a chat. */
   sendCommand(chatId: string | number, text: string, from?: { id: number; username?: string }): number;
   /** Queues a button press on a message the bot sent. */
-  pressButton(message: TelegramSentMessage, callbackData: string, from?: { id: number; username?: string }, chatId?: string | number): number;
+  pressButton(
+    message: TelegramSentMessage,
+    callbackData: string,
+    from?: { id: number; username?: string },
+    chatId?: string | number,
+  ): number;
   /** The next `times` calls of `method` answer 429 with retry_after. */
   rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
   /** Waits until the bot has fetched every queued update (offset past it). */
@@ -51,7 +56,24 @@ export interface TelegramPeer {
   stop(): Promise<void>;
 }
 
-const TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji']);
+const TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-emoji',
+]);
 
 /** Every rule a Telegram HTML text breaks (empty when Telegram would accept it). Returns the plain length too. */
 export function telegramHtmlProblems(text: string): { problems: string[]; length: number } {
@@ -125,7 +147,21 @@ export async function startTelegramPeer(options: TelegramPeerOptions = {}): Prom
     }
     switch (method) {
       case 'getMe':
-        return { status: 200, body: { ok: true, result: { id: Number(token.split(':')[0]), is_bot: true, first_name: 'TraderAdmin Test', username: 'traderadmin_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } } };
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            result: {
+              id: Number(token.split(':')[0]),
+              is_bot: true,
+              first_name: 'TraderAdmin Test',
+              username: 'traderadmin_test_bot',
+              can_join_groups: true,
+              can_read_all_group_messages: false,
+              supports_inline_queries: false,
+            },
+          },
+        };
       case 'deleteWebhook':
         return { status: 200, body: { ok: true, result: true } };
       case 'getUpdates': {
@@ -167,9 +203,19 @@ export async function startTelegramPeer(options: TelegramPeerOptions = {}): Prom
             if (!b.text) problems.push('button text is empty');
           }
         if (problems.length) return fail(400, `Bad Request: ${problems[0]}`);
-        const m: TelegramSentMessage = { message_id: nextMessage++, chat_id: chat, text, parse_mode: p.parse_mode as string | undefined, reply_markup: markup, at: Date.now() };
+        const m: TelegramSentMessage = {
+          message_id: nextMessage++,
+          chat_id: chat,
+          text,
+          parse_mode: p.parse_mode as string | undefined,
+          reply_markup: markup,
+          at: Date.now(),
+        };
         sent.push(m);
-        return { status: 200, body: { ok: true, result: { message_id: m.message_id, date: now(), chat: { id: Number(chat), type: 'private' }, text } } };
+        return {
+          status: 200,
+          body: { ok: true, result: { message_id: m.message_id, date: now(), chat: { id: Number(chat), type: 'private' }, text } },
+        };
       }
       case 'answerCallbackQuery': {
         const text = p.text as string | undefined;
@@ -220,7 +266,12 @@ export async function startTelegramPeer(options: TelegramPeerOptions = {}): Prom
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const user = (from?: { id: number; username?: string }) => ({ id: from?.id ?? 4242, is_bot: false, first_name: 'Trader', username: from?.username ?? 'trader' });
+  const user = (from?: { id: number; username?: string }) => ({
+    id: from?.id ?? 4242,
+    is_bot: false,
+    first_name: 'Trader',
+    username: from?.username ?? 'trader',
+  });
   const chatOf = (id: string | number) => ({ id: Number(id), type: 'private' as const });
   const queue = (u: Record<string, unknown>) => {
     const update_id = nextUpdate++;
@@ -256,7 +307,13 @@ export async function startTelegramPeer(options: TelegramPeerOptions = {}): Prom
           from: user(from),
           chat_instance: 'ci1',
           data: callbackData,
-          message: { message_id: message.message_id, date: now(), chat: chatOf(chatId ?? message.chat_id), text: message.text, reply_markup: message.reply_markup },
+          message: {
+            message_id: message.message_id,
+            date: now(),
+            chat: chatOf(chatId ?? message.chat_id),
+            text: message.text,
+            reply_markup: message.reply_markup,
+          },
         },
       });
     },
