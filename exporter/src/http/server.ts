@@ -47,7 +47,8 @@ export function tokenMatches(header: string | undefined, token: string): boolean
 
 /** The short index the root answers. */
 export const EXPORTER_ENDPOINTS: Record<string, string> = {
-  'GET /metrics': 'Prometheus text format: every trader_* metric (?scope=account without the per-position series, ?scope=positions only those)',
+  'GET /metrics':
+    'Prometheus text format: every trader_* metric (?scope=account without the per-position series, ?scope=positions only those)',
   'GET /api/v1/metrics': 'the account snapshot (JSON)',
   'POST /api/v1/events': 'events from your services: order_latency, error, data_sync, heartbeat (see exporter/README.md)',
   'GET /healthz': 'health',
