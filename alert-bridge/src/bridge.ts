@@ -10,6 +10,8 @@ import type { Server } from 'node:http';
 import {
   CHANNELS,
   ConfigError,
+  consoleUrl,
+  dashboardLink,
   formatProblem,
   hardenServer,
   loadConfig,
@@ -139,8 +141,8 @@ export function secretValues(config: Config, env: NodeJS.ProcessEnv): string[] {
 }
 
 function linksOf(config: Config): LinkContext {
-  const am = config.alertmanager.external_url ?? `http://${config.alertmanager.listen}`;
-  return { alertmanagerUrl: am, grafanaUrl: config.grafana.url };
+  // Debian's Alertmanager has no web UI: silence links open it only when external_url says where one is.
+  return { alertmanagerUrl: config.alertmanager.external_url, grafanaUrl: config.grafana.url, consoleUrl: consoleUrl(config) };
 }
 
 function newReceiptId(now: number): string {
@@ -409,7 +411,11 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
       const chosen = [...notifiers.values()].filter((n) => channel === 'all' || n.channel === channel);
       const now = clock.now();
       const id = `test-${newReceiptId(now)}`;
-      const results = await runTestAlert(chosen, sampleNotification(message ?? DEFAULT_TEST_MESSAGE, now, cfg().grafana.url), id);
+      const results = await runTestAlert(
+        chosen,
+        sampleNotification(message ?? DEFAULT_TEST_MESSAGE, now, dashboardLink(cfg(), 'DU1234567')),
+        id,
+      );
       for (const r of results)
         logger.info('test alert', { notification_id: id, channel: r.channel, recipient: r.recipient, ok: r.ok, error: r.error });
       return results;

@@ -11,7 +11,7 @@ import type { Notification, Notifier } from './types.js';
 export const DEFAULT_TEST_MESSAGE = 'This is a test alert from TraderAdmin.';
 
 /** The sample: one firing alert with the formatting a real one gets (money, percent, masked account). */
-export function sampleNotification(message: string, now: number, dashboardBase: string): Notification {
+export function sampleNotification(message: string, now: number, dashboardUrl: string): Notification {
   const startsAt = new Date(now).toISOString();
   return {
     kind: 'test',
@@ -31,7 +31,7 @@ export function sampleNotification(message: string, now: number, dashboardBase: 
         annotations: {
           summary: message,
           description: `Sample values: realized P&L ${formatMoney(-512.3, 'USD')} against a limit of ${formatMoney(-500, 'USD')}; drawdown ${formatPercent(5.2)} (limit ${formatPercent(5)}).`,
-          dashboard_url: `${dashboardBase.replace(/\/+$/, '')}/d/trader-overview/trading-overview?var-account=DU1234567`,
+          dashboard_url: dashboardUrl,
         },
         startsAt,
         endsAt: '0001-01-01T00:00:00Z',

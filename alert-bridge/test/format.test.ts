@@ -9,7 +9,7 @@ import { renderWebhook } from '../src/format/webhook.js';
 import type { Notification } from '../src/types.js';
 import { alert, payload } from './helpers.js';
 
-const links = { alertmanagerUrl: 'http://am.test:9093', grafanaUrl: 'http://grafana.test:3000' };
+const links = { alertmanagerUrl: 'http://am.test:9093', grafanaUrl: 'http://grafana.test:3000', consoleUrl: 'http://console.test:9096' };
 const note = (alerts = [alert()], over: Partial<Notification> = {}): Notification => {
   const { version: _v, ...p } = payload({}, alerts);
   return { kind: 'alert', ...p, ...over };

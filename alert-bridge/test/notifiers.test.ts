@@ -10,7 +10,7 @@ import { emailNotifier } from '../src/notifiers/email.js';
 import type { Notification, OutgoingMessage } from '../src/types.js';
 import { SMTP_PASSWORD, payload, startPeers, type Peers } from './helpers.js';
 
-const links = { alertmanagerUrl: 'http://am.test', grafanaUrl: 'http://grafana.test' };
+const links = { alertmanagerUrl: 'http://am.test', grafanaUrl: 'http://grafana.test', consoleUrl: 'http://console.test' };
 const clock = { now: () => Date.now() };
 const note = (): Notification => {
   const { version: _v, ...p } = payload();

@@ -65,7 +65,7 @@ describe('traderadmin up', () => {
     const amStatus = await fetch(`http://127.0.0.1:${ports.alertmanager}/api/v2/status`);
     expect(amStatus.ok).toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports.bridge}/healthz`)).ok).toBe(true);
-    expect(output).toContain(`Alerts configuration page http://127.0.0.1:${ports.page}`);
+    expect(output).toMatch(new RegExp(`Console +http://127\\.0\\.0\\.1:${ports.page}`));
     expect((await fetch(`http://127.0.0.1:${ports.page}/healthz`)).ok).toBe(true);
 
     // Every address it prints opens something: no "not found", no error page.

@@ -572,6 +572,7 @@ const alertsPage = table(
       default: '../data/config-history',
     }),
     history_keep: int('How many applied configurations the history keeps.', { default: 50, min: 1, max: 10_000 }),
+    refresh_seconds: int("How often the console's Monitoring and Alerts views refresh.", { default: 5, min: 1, max: 300, unit: 's' }),
   },
   {
     needs: ['listen', 'auth_token'],
@@ -614,7 +615,9 @@ function isExposed(listen: string): boolean {
 }
 
 const grafana = table('Grafana, for links in alerts.', {
-  url: str('Where users open Grafana.', { default: 'http://127.0.0.1:3000', check: checkHttpUrl }),
+  url: optionalStr("Where users open Grafana; unset, alert messages link to the console's Monitoring view instead.", {
+    check: checkHttpUrl,
+  }),
 });
 
 export const configSchema = table(

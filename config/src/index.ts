@@ -8,3 +8,4 @@ export { locateKeys, lineOf } from './locate.js';
 export type { FieldDescription, Problem } from './schema.js';
 export { hardenServer, hostOf, ownHosts, refusal, refuse, requestGuard } from './http/guard.js';
 export type { GuardOptions, Refusal } from './http/guard.js';
+export { consoleUrl, dashboardLink } from './links.js';

@@ -3,10 +3,10 @@
  * `npm run build`, or by esbuild at start when run from sources) and stylesheet, and a small
  * JSON API over ConfigEditor and the bridge.
  */
-import { hardenServer, parseListen, requestGuard, resolveFromConfig } from '@traderadmin/config';
-import { connectAddress } from '@traderadmin/rules-gen';
+import { hardenServer, parseListen, requestGuard, resolveFromConfig, type Config } from '@traderadmin/config';
+import { ALERT_NAMES, connectAddress } from '@traderadmin/rules-gen';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +16,16 @@ import { literalSecrets, scrub } from './changes.js';
 import { loadFrom, stackDeployer, type Deployer } from './deploy.js';
 import { ConfigEditor } from './editor.js';
 import { ConfigHistory } from './history.js';
+import { Alerts } from './monitor/alerts.js';
+import { Monitoring } from './monitor/monitoring.js';
+import { consoleRoutes } from './monitor/routes.js';
+import { Upstream } from './monitor/upstream.js';
 import type { Draft } from './shared/api.js';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web');
 /** Set by scripts/build.mjs in the compiled bundle: the browser script it built, from the checkout root. */
 declare const __WEB_BUNDLE__: string | undefined;
+const UPLOT_CSS = fileURLToPath(import.meta.resolve('uplot/dist/uPlot.min.css'));
 
 export interface AlertsPageOptions {
   /** The config.toml to edit. */
@@ -33,6 +38,8 @@ export interface AlertsPageOptions {
   alertmanagerUrl?: string;
   /** @default http://<alert_bridge.listen> */
   bridgeUrl?: string;
+  /** @default http://<exporter.listen> */
+  exporterUrl?: string;
   /** Overrides alerts_page.history_dir. */
   historyDir?: string;
   /** Environment for env: secrets. @default process.env */
@@ -115,10 +122,41 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
       fetch: options.fetch,
     });
   const editor = new ConfigEditor({ configFile, history, deployer, env, bridgeUrl, log });
+  // The config as it is now: re-read when the file changes (an apply), the last good one otherwise.
+  let current = { mtime: statSync(configFile).mtimeMs, config };
+  const configNow = (): Config => {
+    try {
+      const mtime = statSync(configFile).mtimeMs;
+      if (mtime !== current.mtime) current = { mtime, config: loadFrom(configFile, env).config };
+    } catch {
+      // an invalid file being edited: keep the last good config
+    }
+    return current.config;
+  };
+  const upstream = new Upstream({
+    exporterUrl: options.exporterUrl ?? `http://${connectAddress(config.exporter.listen)}`,
+    prometheusUrl: options.prometheusUrl ?? `http://${connectAddress(config.prometheus.listen)}`,
+    alertmanagerUrl: options.alertmanagerUrl ?? `http://${connectAddress(config.alertmanager.listen)}`,
+    bridgeUrl,
+    fetch: options.fetch,
+  });
+  const monitoring = new Monitoring({
+    config: configNow,
+    upstream,
+    refreshSeconds: config.alerts_page.refresh_seconds,
+    clock: options.clock ? () => options.clock!().getTime() : undefined,
+  });
+  const alerts = new Alerts({
+    upstream,
+    alertnames: ALERT_NAMES.filter((n) => n !== 'Watchdog'),
+    refreshSeconds: config.alerts_page.refresh_seconds,
+    clock: options.clock ? () => options.clock!().getTime() : undefined,
+  });
   const auth = new PageAuth({ token });
   const script = await bundleClient();
   const html = readFileSync(path.join(WEB, 'index.html'), 'utf8');
-  const css = readFileSync(path.join(WEB, 'style.css'), 'utf8');
+  // uPlot's own stylesheet first, the console's after it (and its theme colours) win.
+  const css = `${readFileSync(UPLOT_CSS, 'utf8')}\n${readFileSync(path.join(WEB, 'style.css'), 'utf8')}`;
   const loginHtml = readFileSync(path.join(WEB, 'login.html'), 'utf8');
 
   const app = express();
@@ -241,6 +279,7 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
       res.status(200).json(scrub(result, [...secretsNow(), ...(bridgeToken ? [bridgeToken] : [])]));
     }),
   );
+  api.use(consoleRoutes({ monitoring, alerts, user: (req) => auth.user(req) }));
   app.use('/api', api);
 
   app.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not found' }));

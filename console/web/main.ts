@@ -4,7 +4,9 @@
  * between them are ordinary links, so every view has an address a notification can carry.
  */
 import { $ } from './dom.js';
+import { startAlerts } from './views/alerts.js';
 import { startConfig } from './views/config.js';
+import { startMonitoring } from './views/monitoring.js';
 
 interface View {
   id: 'monitoring' | 'alerts' | 'config';
@@ -12,7 +14,11 @@ interface View {
   start(): void;
 }
 
-const VIEWS: View[] = [{ id: 'config', title: 'Alerts configuration', start: startConfig }];
+const VIEWS: View[] = [
+  { id: 'monitoring', title: 'Monitoring', start: startMonitoring },
+  { id: 'alerts', title: 'Alerts', start: startAlerts },
+  { id: 'config', title: 'Alerts configuration', start: startConfig },
+];
 
 /** The view an address shows: /config, /alerts and /alerts/silence, else Monitoring. */
 export function viewOf(pathname: string): View['id'] {

@@ -16,6 +16,7 @@ import { startEmulator, type Emulator } from '@traderadmin/emulator';
 import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/exporter';
 import { startBridge, type Logger as BridgeLogger, type RunningBridge } from '@traderadmin/alert-bridge';
 import { generate, writeGenerated } from '@traderadmin/rules-gen';
+import type { RunningPage } from '@traderadmin/console';
 import {
   freePort,
   startAlertmanager,
@@ -105,6 +106,7 @@ export class Chain {
   twilio!: TwilioPeer;
   webhook!: WebhookPeer;
   loaded!: LoadedConfig;
+  console?: RunningPage;
   configFile = '';
   env: NodeJS.ProcessEnv = {};
   /** The bridge child process, when options.bridgeProcess. */
@@ -141,7 +143,13 @@ export class Chain {
     this.webhook = await startWebhookPeer();
     this.stops.push(() => this.webhook.stop());
 
-    const ports = { exporter: await freePort(), bridge: await freePort(), prometheus: await freePort(), alertmanager: await freePort() };
+    const ports = {
+      exporter: await freePort(),
+      bridge: await freePort(),
+      prometheus: await freePort(),
+      alertmanager: await freePort(),
+      console: await freePort(),
+    };
     this.emulator = await startEmulator({
       accounts: [ACCOUNT],
       seed: 11,
@@ -208,7 +216,11 @@ export class Chain {
       'data_dir = "bridge-data"',
       ...(this.options.tokens?.bridge ? ['auth_token = "env:FEATURE_BRIDGE_TOKEN"'] : []),
       ...keys({ retry_min_seconds: 0.2, retry_max_seconds: 2 }, this.options.bridge),
-      ...(this.options.tokens?.page ? ['[alerts_page]', 'auth_token = "env:FEATURE_PAGE_TOKEN"'] : []),
+      // The console's own port: the links in notifications point at it.
+      '[alerts_page]',
+      `listen = "127.0.0.1:${ports.console}"`,
+      'history_dir = "config-history"',
+      ...(this.options.tokens?.page ? ['auth_token = "env:FEATURE_PAGE_TOKEN"'] : []),
     ].join('\n');
     mkdirSync(this.dir, { recursive: true });
     this.configFile = path.join(this.dir, 'config.toml');
@@ -248,6 +260,18 @@ export class Chain {
     this.prometheus = await startPrometheus(this.prometheusOptions);
     this.stops.push(() => this.prometheus.stop());
     this.poller = setInterval(() => this.collect(), 100);
+  }
+
+  /** The console (Monitoring, Alerts, Configuration) on alerts_page.listen, started on first use. */
+  async startConsole(): Promise<RunningPage> {
+    if (!this.console) {
+      // Loaded here: scenarios without the console need neither express nor esbuild.
+      const { startAlertsPage } = await import('@traderadmin/console');
+      this.console = await startAlertsPage({ configFile: this.configFile, env: this.env, out: path.join(this.dir, 'generated') });
+      const running = this.console;
+      this.stops.push(() => running.close());
+    }
+    return this.console;
   }
 
   /** Stops Prometheus (SIGTERM) and starts it again: same port, same data folder, same rules. */

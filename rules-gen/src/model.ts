@@ -4,7 +4,7 @@
  * are all written from. Names and semantics follow shared/spec/contract.md.
  */
 import type { AlertSeverity, ChannelName, Config, LoadedConfig } from '@traderadmin/config';
-import { CHANNELS, parseListen } from '@traderadmin/config';
+import { CHANNELS, consoleUrl, parseListen } from '@traderadmin/config';
 import { decimal, money, shift } from './decimal.js';
 import type { Text } from './template.js';
 
@@ -463,8 +463,22 @@ export function runbookUrl(c: Config, alert: AlertName): string {
   return `${c.alerts_config.runbook_base_url}#${alert.toLowerCase()}`;
 }
 
-/** The Grafana link of a rule, a template when it names the account. */
+/**
+ * The dashboard link of a rule, a template when it names the account: Grafana's dashboards
+ * when [grafana] url is set, else the console's views (on every install).
+ */
 export function dashboardUrl(c: Config, kind: AlertRule['dashboard']): string {
+  if (!c.grafana.url) {
+    const base = consoleUrl(c);
+    switch (kind) {
+      case 'account':
+        return `${base}/monitoring?account={{ $labels.account }}`;
+      case 'overview':
+        return `${base}/monitoring`;
+      case 'delivery':
+        return `${base}/alerts`;
+    }
+  }
   const base = c.grafana.url.replace(/\/+$/, '');
   switch (kind) {
     case 'account':

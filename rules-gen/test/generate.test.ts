@@ -147,6 +147,19 @@ describe('generate', () => {
     expect(rules.find((r) => r.alert === 'DrawdownTodayExceeded')!.annotations!.description).toContain('more than the 0.35 % limit');
   });
 
+  it("links every alert to the console's views when [grafana] url is not set (the stack without Docker)", () => {
+    const rules = rulesOf(
+      text(
+        gen({ 'alerts_page.listen': '"0.0.0.0:9196"', 'alerts_page.auth_token': '"env:T"' }, { T: 'a-long-enough-token-0123456789' }),
+        'rules.yml',
+      ),
+    );
+    const link = (name: string) => rules.find((r) => r.alert === name)!.annotations!.dashboard_url;
+    expect(link('OrderLatencyHigh')).toBe('http://127.0.0.1:9196/monitoring?account={{ $labels.account }}');
+    expect(link('ExporterDown')).toBe('http://127.0.0.1:9196/monitoring');
+    expect(link('AlertDeliveryFailing')).toBe('http://127.0.0.1:9196/alerts');
+  });
+
   it('writes every contract alert with severity, summary, description, runbook_url and dashboard_url; threshold alerts have no for', () => {
     const files = gen({
       'alerts_config.runbook_base_url': '"https://wiki.example.com/runbooks"',

@@ -8,10 +8,12 @@ import { formatMoneyInText, formatValue, maskAccount, maskAccountsInText } from 
 
 /** Where links point. */
 export interface LinkContext {
-  /** Alertmanager base URL for silence links: alertmanager.external_url, else http://<alertmanager.listen>. */
-  alertmanagerUrl: string;
-  /** Grafana base URL, used when an alert has no dashboard_url. */
-  grafanaUrl: string;
+  /** An Alertmanager with its web UI (alertmanager.external_url): silence links open it. Unset: the console's silence form. */
+  alertmanagerUrl?: string;
+  /** Grafana base URL ([grafana] url), used when an alert has no dashboard_url. Unset: the console. */
+  grafanaUrl?: string;
+  /** The console's base URL (alerts_page.listen): silence and dashboard links when the above are unset. */
+  consoleUrl: string;
 }
 
 export interface AlertView {
@@ -62,6 +64,13 @@ export function silenceLink(alertmanagerUrl: string, labels: Record<string, stri
   return `${alertmanagerUrl.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(filter)}`;
 }
 
+/** The console's prefilled silence form for this alert and account (one click makes the silence). */
+export function consoleSilenceLink(consoleUrl: string, labels: Record<string, string>): string {
+  const query = new URLSearchParams({ alertname: labels.alertname ?? '' });
+  if (labels.account) query.set('account', labels.account);
+  return `${consoleUrl.replace(/\/+$/, '')}/alerts/silence?${query}`;
+}
+
 function alertView(a: AmAlert, common: Record<string, string>, links: LinkContext): AlertView {
   const labels = a.labels;
   const accounts = labels.account ? [labels.account] : [];
@@ -72,7 +81,9 @@ function alertView(a: AmAlert, common: Record<string, string>, links: LinkContex
   const dashboard =
     ann.dashboard_url ??
     (labels.account
-      ? `${links.grafanaUrl.replace(/\/+$/, '')}/d/trader-overview/trading-overview?var-account=${encodeURIComponent(labels.account)}`
+      ? links.grafanaUrl
+        ? `${links.grafanaUrl.replace(/\/+$/, '')}/d/trader-overview/trading-overview?var-account=${encodeURIComponent(labels.account)}`
+        : `${links.consoleUrl.replace(/\/+$/, '')}/monitoring?account=${encodeURIComponent(labels.account)}`
       : undefined);
   return {
     status: a.status,
@@ -86,7 +97,12 @@ function alertView(a: AmAlert, common: Record<string, string>, links: LinkContex
     endsAt: a.status === 'resolved' ? a.endsAt : undefined,
     dashboardUrl: dashboard,
     runbookUrl: ann.runbook_url,
-    silenceUrl: a.status === 'firing' ? silenceLink(links.alertmanagerUrl, labels) : undefined,
+    silenceUrl:
+      a.status !== 'firing'
+        ? undefined
+        : links.alertmanagerUrl
+          ? silenceLink(links.alertmanagerUrl, labels)
+          : consoleSilenceLink(links.consoleUrl, labels),
     fingerprint: a.fingerprint,
     extraLabels: extra,
   };

@@ -16,7 +16,10 @@ interface PageOptions {
 
 export function pageCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('page')
-    .description('serve the alerts configuration page: edit, validate, test and apply [alerts_config] from a browser, until SIGINT/SIGTERM')
+    .alias('console')
+    .description(
+      'serve the console (Monitoring, Alerts, and the Configuration page that edits, validates, tests and applies [alerts_config]) until SIGINT/SIGTERM',
+    )
     .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option(
       '--out <dir>',
@@ -36,7 +39,7 @@ export function pageCommand(o: Output, setExit: (code: number) => void): Command
       // Loaded here, not at the top: other commands need neither express nor esbuild.
       const { startAlertsPage } = await import('@traderadmin/console');
       const page = await startAlertsPage({ configFile: opts.config, out: opts.out, listen: opts.listen, log: (line) => o.err(line) });
-      o.out(`alerts configuration page for ${page.editor.file} at ${page.url}`);
+      o.out(`console (alerts configuration for ${page.editor.file}) at ${page.url}`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));

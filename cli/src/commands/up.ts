@@ -258,7 +258,7 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
         // Debian's Alertmanager ships without its web UI (its root is a blank page): the API answers.
         ['Alertmanager (API)', `${url(c.alertmanager.listen)}/api/v2/alerts`],
         ['Alert bridge', commands.has('bridge') ? url(c.alert_bridge.listen) : undefined],
-        ['Alerts configuration page', commands.has('page') ? url(c.alerts_page.listen) : undefined],
+        ['Console', commands.has('page') ? url(c.alerts_page.listen) : undefined],
         ['Emulator control API', c.broker.mode === 'emulator' ? `${url(c.emulator.control_listen)}/control/state` : undefined],
         ['Grafana dashboards', 'docker compose up (see README), then http://127.0.0.1:3000'],
       ];
