@@ -30,7 +30,7 @@ import { tomorrowAt } from '../src/telegram/time.js';
 import type { Notification, OutgoingMessage } from '../src/types.js';
 import { alert, captureLogger, payload } from './helpers.js';
 
-const links = { alertmanagerUrl: 'http://am.test', grafanaUrl: 'http://grafana.test' };
+const links = { alertmanagerUrl: 'http://am.test', grafanaUrl: 'http://grafana.test', consoleUrl: 'http://console.test' };
 const clock = { now: () => Date.now() };
 const note = (over: Partial<Notification> = {}, alerts = [alert()]): Notification => {
   const { version: _v, ...p } = payload({}, alerts);

@@ -45,7 +45,9 @@ export function dedupKey(groupKey: string): string {
 /** The event for one notification: trigger while any alert of the group fires, else resolve. */
 export function renderPagerDuty(n: Notification, links: LinkContext, routingKey: string, id: string): PagerDutyEvent {
   const key = dedupKey(n.groupKey);
-  const base = { routing_key: routingKey, dedup_key: key, client: 'TraderAdmin', client_url: links.alertmanagerUrl };
+  // Where the incident's "view in TraderAdmin" goes: Alertmanager's UI when there is one, else the console's Alerts view.
+  const clientUrl = links.alertmanagerUrl ?? `${links.consoleUrl.replace(/\/+$/, '')}/alerts`;
+  const base = { routing_key: routingKey, dedup_key: key, client: 'TraderAdmin', client_url: clientUrl };
   if (n.status === 'resolved') return { ...base, event_action: 'resolve' };
   const view = buildView([n], links);
   const firing = view.firing;
