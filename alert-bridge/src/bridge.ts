@@ -16,6 +16,7 @@ import {
   hardenServer,
   loadConfig,
   parseListen,
+  readLocalToken,
   resolveFromConfig,
   Secret,
   type ChannelName,
@@ -157,7 +158,9 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   const clock = deps.clock ?? systemClock;
   const env = deps.env ?? process.env;
   const redactor = new Redactor();
-  redactor.set(secretValues(loaded.config, env));
+  // The local token (data/secrets/token from `traderadmin up`) guards the API unless auth_token is set.
+  let localToken = readLocalToken(loaded, env);
+  redactor.set([...secretValues(loaded.config, env), ...(localToken ? [localToken] : [])]);
   const logger = deps.logger ? redactingLogger(deps.logger, redactor) : jsonLogger({ redactor });
   const fetchFn = deps.fetch ?? fetch;
   let current = loaded;
@@ -365,7 +368,8 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     const old = notifiers;
     notifiers = nextNotifiers;
     current = next;
-    redactor.set(secretValues(next.config, env));
+    localToken = readLocalToken(next, env);
+    redactor.set([...secretValues(next.config, env), ...(localToken ? [localToken] : [])]);
     for (const n of old.values()) await n.close().catch(() => undefined);
     await telegramBot?.stop();
     telegramBot = startBot(next.config);
@@ -380,7 +384,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
       const token = cfg().alert_bridge.auth_token;
       let value: string | undefined;
       try {
-        value = token?.reveal(env);
+        value = token ? token.reveal(env) : localToken;
       } catch {
         // A configured but unreadable token must not open the door: use an impossible value.
         value = randomBytes(32).toString('hex');

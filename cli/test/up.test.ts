@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, promQuery, waitFor } from '@traderadmin/test-support';
+import { freePort, promQuery, rawPost, waitFor } from '@traderadmin/test-support';
 import { BIN, NO_TYPESCRIPT, ROOT, traderadmin } from './helpers.js';
 
 /** The example config with every listen address moved to a free port, in a scratch folder. */
@@ -27,6 +27,67 @@ async function scratchConfig(): Promise<{ dir: string; file: string; ports: Reco
   const file = path.join(dir, 'config/config.toml');
   writeFileSync(file, text);
   return { dir, file, ports };
+}
+
+/** The command, without blocking this process (the running stack writes to our pipes meanwhile). */
+function run(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.stderr.on('data', (d) => (out += d));
+    c.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+/**
+ * What a web page or a local process without the token can do to the running stack: nothing.
+ * The commands find the local token by themselves, and apply reloads through up's SIGHUP.
+ */
+async function securityChecks(dir: string, file: string, ports: Record<string, number>): Promise<void> {
+  const tokenFile = path.join(dir, 'data/secrets/token');
+  expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  expect(token.length).toBeGreaterThanOrEqual(40);
+  const bridge = `http://127.0.0.1:${ports.bridge}`;
+  const exporter = `http://127.0.0.1:${ports.exporter}`;
+  const prometheus = `http://127.0.0.1:${ports.prometheus}`;
+  const silence = JSON.stringify({
+    matchers: [{ name: 'alertname', value: 'Watchdog', isRegex: false, isEqual: false }],
+    endsAt: new Date(Date.now() + 10 * 365 * 86400_000).toISOString(),
+    createdBy: 'evil',
+    comment: 'evil',
+  });
+  const json = { 'content-type': 'application/json' };
+  const bearer = { authorization: `Bearer ${token}` };
+  for (const [headers, status] of [
+    [json, 401], // a local process without the token
+    [{ 'content-type': 'text/plain', ...bearer }, 415],
+    [{ ...json, ...bearer, origin: 'http://evil.example' }, 403],
+    [{ ...json, ...bearer, host: `evil.example:${ports.bridge}` }, 421],
+  ] as const) {
+    expect((await rawPost(bridge, '/api/v1/silences', headers, silence)).status).toBe(status);
+    expect((await rawPost(exporter, '/api/v1/events', headers, '{"type":"heartbeat","component":"orchestrator"}')).status).toBe(status);
+  }
+  const silences = (await (await fetch(`http://127.0.0.1:${ports.alertmanager}/api/v2/silences`)).json()) as unknown[];
+  expect(silences).toEqual([]);
+  expect((await rawPost(exporter, '/api/v1/events', { ...json, ...bearer }, '{"type":"heartbeat","component":"scanner"}')).status).toBe(
+    200,
+  );
+  // No lifecycle API: nobody can stop Prometheus (and with it the stack) over HTTP.
+  expect((await rawPost(prometheus, '/-/quit', {}, '')).status).toBe(403);
+  expect((await fetch(`${prometheus}/-/ready`)).ok).toBe(true);
+
+  const listed = await run(['silence', 'list', '--config', file], dir);
+  expect(listed.code, listed.out).toBe(0);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('max_order_latency_ms = 1000', 'max_order_latency_ms = 777'));
+  const applied = await run(['apply', '--config', file], dir);
+  expect(applied.code, applied.out).toBe(0);
+  expect(applied.out).toContain('(SIGHUP)');
+  const rules = (await (await fetch(`${prometheus}/api/v1/rules`)).json()) as {
+    data: { groups: Array<{ rules: Array<{ query: string }> }> };
+  };
+  expect(JSON.stringify(rules.data.groups)).toContain('above the 777 ms limit');
 }
 
 const cleanups: Array<() => void> = [];
@@ -77,6 +138,8 @@ describe('traderadmin up', () => {
       expect(`${address} ${res.status}`).toBe(`${address} 200`);
       expect(text, address).not.toContain('not found');
     }
+
+    await securityChecks(dir, file, ports);
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);

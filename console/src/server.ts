@@ -3,7 +3,7 @@
  * `npm run build`, or by esbuild at start when run from sources) and stylesheet, and a small
  * JSON API over ConfigEditor and the bridge.
  */
-import { hardenServer, parseListen, requestGuard, resolveFromConfig, type Config } from '@traderadmin/config';
+import { apiToken, hardenServer, parseListen, requestGuard, resolveFromConfig, type Config } from '@traderadmin/config';
 import { ALERT_NAMES, connectAddress } from '@traderadmin/rules-gen';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { readFileSync, statSync } from 'node:fs';
@@ -268,11 +268,12 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
       const channel = typeof body.channel === 'string' ? body.channel : 'all';
       const message = typeof body.message === 'string' ? body.message.slice(0, 1000) : undefined;
       // The bridge's token from the file as it is now (a page started earlier may be behind).
+      // alert_bridge.auth_token, else the local token of `traderadmin up`.
       let bridgeToken: string | undefined;
       try {
-        bridgeToken = loadFrom(configFile, env).config.alert_bridge.auth_token?.reveal(env);
+        bridgeToken = apiToken(loadFrom(configFile, env), 'bridge', env);
       } catch {
-        bridgeToken = config.alert_bridge.auth_token?.reveal(env);
+        bridgeToken = apiToken(loaded, 'bridge', env);
       }
       const result = await sendTestAlert({ bridgeUrl, token: bridgeToken, channel, message, fetch: options.fetch });
       log(`test alert on ${channel}: ${result.ok ? 'delivered' : 'failed'}`);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Registry } from 'prom-client';
-import { parseListen, type Config, type LoadedConfig } from '@traderadmin/config';
+import { parseListen, readLocalToken, type Config, type LoadedConfig } from '@traderadmin/config';
 import { LatencyWindows } from './accounting/latency.js';
 import { Ledger, type Fill, type PositionUpdate } from './accounting/ledger.js';
 import { systemClock, type Clock } from './clock.js';
@@ -201,6 +201,8 @@ export async function startExporter(loaded: LoadedConfig | Config, deps: Exporte
   const core = createExporterCore(config, deps);
   const env = deps.env ?? process.env;
   const tokenSecret = config.exporter.events_token;
+  // Without a token of its own, the local token of `traderadmin up` guards the events API.
+  const localToken = 'file' in loaded && 'sha256' in loaded ? readLocalToken(loaded, env) : undefined;
   const addr = deps.listen ? listenAddress(deps.listen) : parseListen(config.exporter.listen);
   if (!addr) throw new Error(`exporter.listen "${config.exporter.listen}" is not HOST:PORT`);
   const app = createApp(
@@ -210,7 +212,7 @@ export async function startExporter(loaded: LoadedConfig | Config, deps: Exporte
       ready: core.ready,
       snapshot: core.snapshot,
       ingest: (body) => core.ingest.ingest(body),
-      eventsToken: () => tokenSecret?.reveal(env),
+      eventsToken: () => (tokenSecret ? tokenSecret.reveal(env) : localToken),
       maxEventBodyBytes: config.exporter.max_event_body_bytes,
       logger: core.logger,
     },

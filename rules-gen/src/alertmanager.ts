@@ -4,7 +4,7 @@
  * restart-window time intervals; the Watchdog on its own fast route.
  */
 import type { Config } from '@traderadmin/config';
-import { minutesOfDay } from '@traderadmin/config';
+import { minutesOfDay, Secret } from '@traderadmin/config';
 import { duration, type Model } from './model.js';
 import type { SecretFile } from './prometheus.js';
 import { header, toYaml } from './yaml.js';
@@ -112,10 +112,11 @@ export function inhibitRules(model: Model): InhibitRule[] {
   return rules;
 }
 
-export function alertmanagerYaml(model: Model): { text: string; secrets: SecretFile[] } {
+/** `localToken`: the token of `traderadmin up` (data/secrets/token), used when alert_bridge.auth_token is unset. */
+export function alertmanagerYaml(model: Model, localToken?: string): { text: string; secrets: SecretFile[] } {
   const c = model.config;
   const secrets: SecretFile[] = [];
-  const token = c.alert_bridge.auth_token;
+  const token = c.alert_bridge.auth_token ?? (localToken ? new Secret(localToken) : undefined);
   if (token) secrets.push({ path: BRIDGE_TOKEN_FILE, secret: token });
   const httpConfig = token ? { http_config: { authorization: { type: 'Bearer', credentials_file: BRIDGE_TOKEN_FILE } } } : {};
   const webhook = (path: string, sendResolved: boolean) => ({

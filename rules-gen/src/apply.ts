@@ -4,15 +4,19 @@
  * 1. generate (a config that does not load never gets here: nothing is touched);
  * 2. skip everything when the files on disk are already these (unless forced);
  * 3. keep the previous files in DIR/.previous/, write the new ones atomically;
- * 4. POST /-/reload to Prometheus and Alertmanager, and to the bridge when it runs;
+ * 4. reload Prometheus and Alertmanager: by SIGHUP through the running `traderadmin up` that
+ *    owns them (its pid file, data/up.pid), so neither needs its HTTP lifecycle API; else by
+ *    POST /-/reload (a Prometheus the user runs with --web.enable-lifecycle). The bridge gets
+ *    POST /-/reload (JSON, with its token) when it runs;
  * 5. confirm prometheus_config_last_reload_successful and
- *    alertmanager_config_last_reload_successful are 1 and that the rules API serves the
- *    new rules (names, severities and descriptions, which carry the thresholds);
+ *    alertmanager_config_last_reload_successful are 1 (after a signal: that the reload
+ *    timestamps moved) and that the rules API serves the new rules (names, severities and
+ *    descriptions, which carry the thresholds);
  * 6. on any failure put the previous files back and reload again.
  */
 import { mkdirSync, rmSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import type { LoadedConfig } from '@traderadmin/config';
+import { livePid, readLocalToken, upPidFile, type LoadedConfig } from '@traderadmin/config';
 import { parse } from 'yaml';
 import { diffFiles, type DiffResult } from './diff.js';
 import { generate, type GeneratedFile, type GeneratedFiles } from './generate.js';
@@ -35,6 +39,8 @@ export interface ApplyOptions {
   /** How long to wait for each confirmation. @default 10000 */
   confirmTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Pid file of the `traderadmin up` that owns Prometheus and Alertmanager. @default data/up.pid (found from the config file) */
+  upPidFile?: string;
 }
 
 export interface ApplyResult {
@@ -100,9 +106,11 @@ export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256'
     steps.push(line);
     log(line);
   };
-  const bridgeToken = loaded.config.alert_bridge.auth_token?.reveal(options.env);
+  // The config's own token, else the local one of `traderadmin up` (for the bridge and for alertmanager.yml).
+  const localToken = readLocalToken(loaded, options.env);
+  const bridgeToken = loaded.config.alert_bridge.auth_token?.reveal(options.env) ?? localToken;
 
-  const files = generate(loaded, { env: options.env });
+  const files = generate(loaded, { env: options.env, localToken });
   const current = readGenerated(options.out);
   const diff = diffFiles(current, files);
   if (!diff.changed && !options.force) {
@@ -127,7 +135,7 @@ export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256'
     }
     if (!res.ok) {
       const body = (await res.text().catch(() => '')).trim().slice(0, 500);
-      const hint = res.status === 403 || res.status === 404 || res.status === 405 ? `; start ${name} with --web.enable-lifecycle` : '';
+      const hint = res.status === 403 || res.status === 404 || res.status === 405 ? `; run it under traderadmin up (reloads by signal), or start ${name} with --web.enable-lifecycle` : '';
       throw new StepError(`${name} rejected the reload: HTTP ${res.status}${body ? ` ${body}` : ''}${hint}`);
     }
     step(`${name} reloaded`);
@@ -177,10 +185,52 @@ export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256'
     }
   };
 
+  const PROM = ['Prometheus', urls.prometheusUrl, 'prometheus_config_last_reload'] as const;
+  const AM = ['Alertmanager', urls.alertmanagerUrl, 'alertmanager_config_last_reload'] as const;
+  const metricsOf = (url: string) =>
+    f(`${url}/metrics`, { signal: AbortSignal.timeout(timeout) })
+      .then((r) => r.text())
+      .catch(() => '');
+  // After a signal the reload is asynchronous: it is done when its success timestamp moves (or it failed).
+  const confirmSignalled = async ([name, url, prefix]: typeof PROM | typeof AM, before: number | undefined) => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const text = await metricsOf(url);
+      const at = metricValue(text, `${prefix}_success_timestamp_seconds`);
+      if (metricValue(text, `${prefix}_successful`) === 0)
+        throw new StepError(`${name}: ${prefix}_successful = 0: it did not load the new configuration`);
+      if (at !== undefined && before !== undefined && at > before) {
+        step(`${name}: ${prefix}_successful = 1`);
+        return;
+      }
+      if (Date.now() > deadline) throw new StepError(`${name} did not reload within ${timeout / 1000} s of the signal`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const pidFile = options.upPidFile ?? upPidFile(loaded, options.env);
+  /** Prometheus and Alertmanager: through the owner's SIGHUP when `up` runs, else their HTTP reload. */
+  const reloadPair = async () => {
+    const owner = livePid(pidFile);
+    if (owner === undefined) {
+      // Both get their reload even when one fails (a rollback needs both).
+      const results = await Promise.allSettled([post(PROM[0], PROM[1]), post(AM[0], AM[1])]);
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
+      return false;
+    }
+    const before = await Promise.all(
+      [PROM, AM].map(async ([, url, prefix]) => metricValue(await metricsOf(url), `${prefix}_success_timestamp_seconds`)),
+    );
+    process.kill(owner, 'SIGHUP');
+    step(`asked traderadmin up (pid ${owner}) to reload Prometheus and Alertmanager (SIGHUP)`);
+    await confirmSignalled(PROM, before[0]);
+    await confirmSignalled(AM, before[1]);
+    return true;
+  };
+
   const reloadAll = async () => {
-    await post('Prometheus', urls.prometheusUrl);
-    await post('Alertmanager', urls.alertmanagerUrl);
+    const signalled = await reloadPair();
     await post('the alert bridge', urls.bridgeUrl, true, bridgeToken);
+    if (signalled) return;
     await confirm('Prometheus', urls.prometheusUrl, 'prometheus_config_last_reload_successful');
     await confirm('Alertmanager', urls.alertmanagerUrl, 'alertmanager_config_last_reload_successful');
   };
@@ -202,13 +252,8 @@ export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256'
         step('previous files restored');
         // Every part gets its reload even when another one fails.
         const failures: string[] = [];
-        for (const [name, url, optional, token] of [
-          ['Prometheus', urls.prometheusUrl, false, undefined],
-          ['Alertmanager', urls.alertmanagerUrl, false, undefined],
-          ['the alert bridge', urls.bridgeUrl, true, bridgeToken],
-        ] as const) {
-          await post(name, url, optional, token).catch((e: Error) => failures.push(e.message));
-        }
+        await reloadPair().catch((e: Error) => failures.push(e.message));
+        await post('the alert bridge', urls.bridgeUrl, true, bridgeToken).catch((e: Error) => failures.push(e.message));
         if (failures.length) step(`rollback reloads failed: ${failures.join('; ')}`);
         else step('rolled back: the previous configuration is running');
       } else {

@@ -24,6 +24,11 @@ export type GeneratedFiles = ReadonlyMap<string, GeneratedFile>;
 export interface GenerateOptions {
   /** Environment that env: secrets are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The local token of `traderadmin up`; Alertmanager sends it to the bridge (from a 0600 file
+   * beside alertmanager.yml) when alert_bridge.auth_token is unset. @default none
+   */
+  localToken?: string;
 }
 
 /** The main files, in the order progress is reported. */
@@ -35,7 +40,7 @@ export function generate(loaded: Pick<LoadedConfig, 'config' | 'sha256' | 'file'
   const files = new Map<string, GeneratedFile>();
   const plain = (content: string): GeneratedFile => ({ content, mode: 0o644, secret: false });
   const prom = prometheusYaml(model);
-  const am = alertmanagerYaml(model);
+  const am = alertmanagerYaml(model, options.localToken);
   files.set('prometheus.yml', plain(prom.text));
   files.set('rules.yml', plain(rulesYaml(model)));
   files.set('alertmanager.yml', plain(am.text));

@@ -4,7 +4,7 @@
  * SIGHUP reloads the config. Also the small HTTP client that test-alert and silence use.
  */
 import { Command } from 'commander';
-import { ConfigError, formatProblem, loadConfig, type LoadedConfig } from '@traderadmin/config';
+import { apiToken, ConfigError, formatProblem, loadConfig, type LoadedConfig } from '@traderadmin/config';
 import { BridgeClient, BridgeUnreachableError, startBridge } from '@traderadmin/alert-bridge';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, defaultConfig } from '../paths.js';
@@ -24,7 +24,7 @@ export function loadOrReport(file: string, o: Output): LoadedConfig | undefined 
   }
 }
 
-/** Calls the running bridge's API with the configured token. */
+/** Calls the running bridge's API with alert_bridge.auth_token, else the local token `traderadmin up` made. */
 export async function callBridge(
   loaded: LoadedConfig,
   method: string,
@@ -34,7 +34,7 @@ export async function callBridge(
 ): Promise<{ status: number; body: unknown; base: string }> {
   const client = new BridgeClient({
     url: url ?? `http://${loaded.config.alert_bridge.listen}`,
-    token: loaded.config.alert_bridge.auth_token?.reveal(),
+    token: apiToken(loaded, 'bridge'),
   });
   try {
     const res = await client.request(method, path, body);

@@ -4,7 +4,7 @@
  * come from [emulator] (and broker.host/port, trading.timezone, exporter.events_token).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, formatProblem, isLoopbackHost, loadConfig, parseListen, type Config } from '@traderadmin/config';
+import { apiToken, ConfigError, formatProblem, isLoopbackHost, loadConfig, parseListen, type Config, type LoadedConfig } from '@traderadmin/config';
 import { consoleLogger, MAX_SERVER_VERSION, MIN_SERVER_VERSION, startEmulator, type EmulatorOptions } from '@traderadmin/emulator';
 import { paint, type Output } from '../output.js';
 
@@ -68,6 +68,7 @@ function accountsArg(value: string): string[] {
 export function emulatorSettings(
   flags: EmulatorFlags,
   config?: Config,
+  loaded?: LoadedConfig,
 ): { options: EmulatorOptions; control: { host: string; port: number } } {
   const gateway = listenArg(flags.listen ?? (config ? `${config.broker.host}:${config.broker.port}` : DEFAULT_LISTEN));
   const control = listenArg(flags.control ?? config?.emulator.control_listen ?? DEFAULT_CONTROL);
@@ -84,7 +85,8 @@ export function emulatorSettings(
       tradeIntervalSeconds: flags.tradeIntervalSeconds ?? e?.trade_interval_seconds,
       timeZone: config?.trading.timezone,
       eventsUrl: flags.eventsUrl,
-      eventsToken: config?.exporter.events_token?.reveal(),
+      // exporter.events_token, else the local token of `traderadmin up` (found from the config file).
+      eventsToken: loaded ? apiToken(loaded, 'events') : config?.exporter.events_token?.reveal(),
     },
     control,
   };
@@ -118,9 +120,11 @@ export function emulatorCommand(o: Output, setExit: (code: number) => void): Com
     .option('-v, --verbose', 'log debug details (requests ignored, events API failures)')
     .action(async (flags: EmulatorFlags) => {
       let config: Config | undefined;
+      let loaded: LoadedConfig | undefined;
       if (flags.config) {
         try {
-          config = loadConfig(flags.config).config;
+          loaded = loadConfig(flags.config);
+          config = loaded.config;
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
           for (const p of error.problems) o.err(paint(o, 'red', formatProblem(p)));
@@ -128,7 +132,7 @@ export function emulatorCommand(o: Output, setExit: (code: number) => void): Com
           return;
         }
       }
-      const { options, control } = emulatorSettings(flags, config);
+      const { options, control } = emulatorSettings(flags, config, loaded);
       if (flags.eventsUrl) {
         try {
           new URL(flags.eventsUrl);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
+import { ConfigError, formatProblem, loadConfig, readLocalToken } from '@traderadmin/config';
 import { generate, writeGenerated } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, OUT_HELP, defaultConfig, generatedDirFor } from '../paths.js';
@@ -11,7 +11,8 @@ export function generateCommand(o: Output, setExit: (code: number) => void): Com
     .description('write prometheus.yml, rules.yml, alertmanager.yml, promtool tests and secret files from config.toml')
     .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option('-o, --out <dir>', OUT_HELP)
-    .action((opts: { config: string; out?: string }) => {
+    .option('--no-local-token', "leave out the local token of `traderadmin up` (data/secrets/token), as for committed examples")
+    .action((opts: { config: string; out?: string; localToken: boolean }) => {
       let loaded;
       try {
         loaded = loadConfig(opts.config);
@@ -26,7 +27,7 @@ export function generateCommand(o: Output, setExit: (code: number) => void): Com
       for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
       o.out(`reading ${opts.config} (sha256 ${loaded.sha256.slice(0, 12)})`);
       const out = opts.out ?? generatedDirFor(loaded.file);
-      const files = generate(loaded);
+      const files = generate(loaded, { localToken: opts.localToken ? readLocalToken(loaded) : undefined });
       const result = writeGenerated(out, files);
       for (const rel of files.keys()) {
         const state = result.written.includes(rel) ? 'written' : 'unchanged';

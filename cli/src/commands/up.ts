@@ -4,10 +4,20 @@
  * generated configuration — until Ctrl-C, which stops everything cleanly.
  */
 import { Command } from 'commander';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { ConfigError, formatProblem, loadConfig, parseListen, type Config, type LoadedConfig } from '@traderadmin/config';
+import {
+  ConfigError,
+  LOCAL_TOKEN_ENV,
+  ensureLocalToken,
+  formatProblem,
+  loadConfig,
+  parseListen,
+  tokenFileIn,
+  type Config,
+  type LoadedConfig,
+} from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
 import { BIN, CONFIG_ENV, CONFIG_HELP, EXAMPLE_CONFIG, dataDirFor, defaultConfig } from '../paths.js';
 import { httpReady, Supervisor, type ServiceSpec } from '../stack/supervisor.js';
@@ -121,7 +131,8 @@ export function stackServices(loaded: LoadedConfig, dataDir: string, commands: R
     `--storage.tsdb.path=${path.join(dataDir, 'prometheus')}`,
     `--storage.tsdb.retention.time=${config.prometheus.retention}`,
     `--web.listen-address=${config.prometheus.listen}`,
-    '--web.enable-lifecycle',
+    // No --web.enable-lifecycle: any local process or web page could POST /-/quit. Reloads go by
+    // SIGHUP from this process (see reloadOnHangup).
     '--log.level=warn',
   ];
   if (config.prometheus.external_url) prometheusArgs.push(`--web.external-url=${config.prometheus.external_url}`);
@@ -167,6 +178,24 @@ function runToCompletion(command: string, args: string[]): Promise<{ code: numbe
   );
 }
 
+/**
+ * `traderadmin apply` and the page's Apply ask this process to reload Prometheus and
+ * Alertmanager: SIGHUP to the pid in data/up.pid, passed on to both (they reload on SIGHUP).
+ * Returns the function that removes the pid file and the handler.
+ */
+function reloadOnHangup(supervisor: Supervisor, pidFile: string, o: Output): () => void {
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+  const onHangup = () => {
+    const sent = ['prometheus', 'alertmanager'].filter((name) => supervisor.signal(name, 'SIGHUP'));
+    o.out(`SIGHUP: reloading ${sent.join(' and ') || 'nothing (not running)'}`);
+  };
+  process.on('SIGHUP', onHangup);
+  return () => {
+    process.off('SIGHUP', onHangup);
+    rmSync(pidFile, { force: true });
+  };
+}
+
 export function upCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('up')
     .description('run the whole local stack (emulator or gateway, exporter, bridge, Prometheus, Alertmanager) until Ctrl-C')
@@ -199,6 +228,11 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
         for (const line of busy) o.err(paint(o, 'red', `✗ ${line}`));
         return setExit(1);
       }
+
+      // The local credential: every part and command finds it (here, or through the variable for --data-dir).
+      const tokenFile = tokenFileIn(dataDir);
+      process.env[LOCAL_TOKEN_ENV] = tokenFile;
+      if (ensureLocalToken(tokenFile).created) o.out(`created the local API token ${tokenFile} (readable only by you)`);
 
       o.out(`generating Prometheus and Alertmanager configuration into ${path.join(dataDir, 'generated')}…`);
       const generation = await runToCompletion(process.execPath, [
@@ -264,8 +298,11 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
       ];
       for (const [what, where] of rows) if (where) o.out(`  ${what.padEnd(26)}${where}`);
       o.out(`Data in ${dataDir}. Press Ctrl-C to stop.`);
+      const pidFile = path.join(dataDir, 'up.pid');
+      const stopReloading = reloadOnHangup(supervisor, pidFile, o);
 
       const reason = await Promise.race([supervisor.whenOneDies(), interrupt]);
+      stopReloading();
       if (reason) {
         o.err(paint(o, 'red', `✗ ${reason}: stopping the stack`));
         await supervisor.stopAll();

@@ -78,6 +78,13 @@ export class Supervisor {
     }
   }
 
+  /** Sends a signal to a running service (SIGHUP: Prometheus and Alertmanager reload); false when it is not running. */
+  signal(name: string, signal: NodeJS.Signals): boolean {
+    const r = this.running.find((x) => x.spec.name === name);
+    if (!r || r.child.exitCode !== null || r.child.signalCode !== null) return false;
+    return r.child.kill(signal);
+  }
+
   /** Resolves with a reason when a service dies on its own. */
   whenOneDies(): Promise<string> {
     return this.died;
