@@ -9,4 +9,13 @@ export type { FieldDescription, Problem } from './schema.js';
 export { hardenServer, hostOf, ownHosts, refusal, refuse, requestGuard } from './http/guard.js';
 export type { GuardOptions, Refusal } from './http/guard.js';
 export { consoleUrl, dashboardLink } from './links.js';
-export { LOCAL_TOKEN_ENV, apiToken, ensureLocalToken, livePid, localTokenFile, readLocalToken, tokenFileIn, upPidFile } from './localToken.js';
+export {
+  LOCAL_TOKEN_ENV,
+  apiToken,
+  ensureLocalToken,
+  livePid,
+  localTokenFile,
+  readLocalToken,
+  tokenFileIn,
+  upPidFile,
+} from './localToken.js';

@@ -135,7 +135,10 @@ export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256'
     }
     if (!res.ok) {
       const body = (await res.text().catch(() => '')).trim().slice(0, 500);
-      const hint = res.status === 403 || res.status === 404 || res.status === 405 ? `; run it under traderadmin up (reloads by signal), or start ${name} with --web.enable-lifecycle` : '';
+      const hint =
+        res.status === 403 || res.status === 404 || res.status === 405
+          ? `; run it under traderadmin up (reloads by signal), or start ${name} with --web.enable-lifecycle`
+          : '';
       throw new StepError(`${name} rejected the reload: HTTP ${res.status}${body ? ` ${body}` : ''}${hint}`);
     }
     step(`${name} reloaded`);

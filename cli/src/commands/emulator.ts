@@ -4,7 +4,16 @@
  * come from [emulator] (and broker.host/port, trading.timezone, exporter.events_token).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { apiToken, ConfigError, formatProblem, isLoopbackHost, loadConfig, parseListen, type Config, type LoadedConfig } from '@traderadmin/config';
+import {
+  apiToken,
+  ConfigError,
+  formatProblem,
+  isLoopbackHost,
+  loadConfig,
+  parseListen,
+  type Config,
+  type LoadedConfig,
+} from '@traderadmin/config';
 import { consoleLogger, MAX_SERVER_VERSION, MIN_SERVER_VERSION, startEmulator, type EmulatorOptions } from '@traderadmin/emulator';
 import { paint, type Output } from '../output.js';
 

@@ -11,7 +11,7 @@ export function generateCommand(o: Output, setExit: (code: number) => void): Com
     .description('write prometheus.yml, rules.yml, alertmanager.yml, promtool tests and secret files from config.toml')
     .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option('-o, --out <dir>', OUT_HELP)
-    .option('--no-local-token', "leave out the local token of `traderadmin up` (data/secrets/token), as for committed examples")
+    .option('--no-local-token', 'leave out the local token of `traderadmin up` (data/secrets/token), as for committed examples')
     .action((opts: { config: string; out?: string; localToken: boolean }) => {
       let loaded;
       try {
