@@ -2,9 +2,8 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { promQuery } from '@traderadmin/test-support';
 import { ACCOUNT, between, type Channel } from '../support/chain.js';
+import { ALL_CHANNELS } from '../support/notices.js';
 import type { TraderWorld } from '../support/world.js';
-
-const ALL_CHANNELS: Channel[] = ['email', 'slack', 'sms', 'webhook'];
 
 interface Snapshot {
   accounts: Record<string, { portfolio: { equity: number; realizedPnlToday: number; openPositionsCount: number; timestamp: string } }>;

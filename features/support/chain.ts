@@ -1,7 +1,8 @@
 /**
  * The whole chain for the scenarios, every part real: the IB Gateway emulator, the exporter
  * reading it through @stoqey/ib, Prometheus with the generated rules, Alertmanager with the
- * generated routes, the alert bridge, and loopback SMTP, Slack, Twilio and webhook peers.
+ * generated routes, the alert bridge, and loopback SMTP, Slack, Twilio and webhook peers (and
+ * Telegram Bot API, Discord and PagerDuty peers for the channels a scenario enables).
  *
  * Time is expressed the way Alertmanager's acceptance tests do: `at(t)` waits until t seconds
  * after the chain started, and `want(channel, between(a, b), match)` expects a notification
@@ -17,6 +18,7 @@ import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/
 import { startBridge, type Logger as BridgeLogger, type RunningBridge } from '@traderadmin/alert-bridge';
 import { generate, writeGenerated } from '@traderadmin/rules-gen';
 import type { RunningPage } from '@traderadmin/console';
+import { ALL_CHANNELS } from './notices.js';
 import {
   freePort,
   startAlertmanager,
@@ -25,6 +27,12 @@ import {
   startSmtpPeer,
   startTwilioPeer,
   startWebhookPeer,
+  startTelegramPeer,
+  startDiscordPeer,
+  startPagerDutyPeer,
+  type TelegramPeer,
+  type DiscordPeer,
+  type PagerDutyPeer,
   type ManagedProcess,
   type SlackPeer,
   type SmtpPeer,
@@ -36,14 +44,18 @@ import {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type Channel = 'email' | 'slack' | 'sms' | 'webhook';
+export type Channel = 'email' | 'slack' | 'sms' | 'webhook' | 'telegram' | 'discord' | 'pagerduty';
 export const ACCOUNT = 'DU1234567';
+/** The Telegram chat the chain's bot sends to and obeys. */
+export const TELEGRAM_CHAT = '123456789';
 
 export interface ChainOptions {
   /** [alerts_config.thresholds] values that differ from the defaults. */
   thresholds?: Record<string, number>;
-  /** Channels to enable; each gets its loopback peer. @default all four */
+  /** Channels to enable; each gets its loopback peer. @default ALL_CHANNELS (features/support/notices.ts) */
   channels?: Channel[];
+  /** exporter.latency_window_seconds (how long one slow order keeps OrderLatencyHigh firing). @default 60 */
+  latencyWindowSeconds?: number;
   /** @default 15 */
   cooldownMinutes?: number;
   /** Mean seconds between the emulator's own trades; 0: only what the scenario injects. @default 0 */
@@ -105,6 +117,10 @@ export class Chain {
   slack!: SlackPeer;
   twilio!: TwilioPeer;
   webhook!: WebhookPeer;
+  /** Started only when the channel is enabled. */
+  telegram?: TelegramPeer;
+  discord?: DiscordPeer;
+  pagerduty?: PagerDutyPeer;
   loaded!: LoadedConfig;
   console?: RunningPage;
   configFile = '';
@@ -133,7 +149,7 @@ export class Chain {
   }
 
   private async startAll(): Promise<void> {
-    const channels = new Set(this.options.channels ?? ['email', 'slack', 'sms', 'webhook']);
+    const channels = new Set(this.options.channels ?? ALL_CHANNELS);
     this.smtp = await startSmtpPeer();
     this.stops.push(() => this.smtp.stop());
     this.slack = await startSlackPeer();
@@ -142,6 +158,18 @@ export class Chain {
     this.stops.push(() => this.twilio.stop());
     this.webhook = await startWebhookPeer();
     this.stops.push(() => this.webhook.stop());
+    if (channels.has('telegram')) {
+      const peer = (this.telegram = await startTelegramPeer({ chats: [TELEGRAM_CHAT, '555000111'] }));
+      this.stops.push(() => peer.stop());
+    }
+    if (channels.has('discord')) {
+      const peer = (this.discord = await startDiscordPeer());
+      this.stops.push(() => peer.stop());
+    }
+    if (channels.has('pagerduty')) {
+      const peer = (this.pagerduty = await startPagerDutyPeer());
+      this.stops.push(() => peer.stop());
+    }
 
     const ports = {
       exporter: await freePort(),
@@ -164,6 +192,9 @@ export class Chain {
       FEATURE_SLACK_WEBHOOK_URL: this.slack.webhookUrl,
       FEATURE_TWILIO_ACCOUNT_SID: this.twilio.accountSid,
       FEATURE_TWILIO_AUTH_TOKEN: this.twilio.authToken,
+      FEATURE_TELEGRAM_BOT_TOKEN: this.telegram?.token,
+      FEATURE_DISCORD_WEBHOOK_URL: this.discord?.webhookUrl,
+      FEATURE_PAGERDUTY_ROUTING_KEY: this.pagerduty?.routingKey,
       FEATURE_EVENTS_TOKEN: this.options.tokens?.events,
       FEATURE_BRIDGE_TOKEN: this.options.tokens?.bridge,
       FEATURE_PAGE_TOKEN: this.options.tokens?.page,
@@ -196,12 +227,34 @@ export class Chain {
       '[alerts_config.notifications.webhook]',
       `enabled = ${channels.has('webhook')}`,
       `urls = ["${this.webhook.url}/hook"]`,
+      ...(this.telegram
+        ? [
+            '[alerts_config.notifications.telegram]',
+            'enabled = true',
+            'bot_token = "env:FEATURE_TELEGRAM_BOT_TOKEN"',
+            `chat_ids = ["${TELEGRAM_CHAT}"]`,
+            `api_base_url = "${this.telegram.url}"`,
+          ]
+        : []),
+      ...(this.discord
+        ? ['[alerts_config.notifications.discord]', 'enabled = true', 'webhook_url = "env:FEATURE_DISCORD_WEBHOOK_URL"']
+        : []),
+      ...(this.pagerduty
+        ? [
+            '[alerts_config.notifications.pagerduty]',
+            'enabled = true',
+            'routing_key = "env:FEATURE_PAGERDUTY_ROUTING_KEY"',
+            `api_base_url = "${this.pagerduty.url}"`,
+            'min_severity = "warning"',
+          ]
+        : []),
       '[broker]',
       `port = ${this.emulator.port}`,
       `accounts = ["${ACCOUNT}"]`,
       ...keys({ probe_interval_seconds: 1, probe_timeout_seconds: 3 }, this.options.broker),
       '[exporter]',
       `listen = "127.0.0.1:${ports.exporter}"`,
+      ...(this.options.latencyWindowSeconds ? [`latency_window_seconds = ${this.options.latencyWindowSeconds}`] : []),
       ...(this.options.tokens?.events ? ['events_token = "env:FEATURE_EVENTS_TOKEN"'] : []),
       '[prometheus]',
       `listen = "127.0.0.1:${ports.prometheus}"`,
@@ -391,6 +444,15 @@ export class Chain {
     this.slack?.messages().forEach((m, i) => add(`slack-${i}`, 'slack', JSON.stringify(m)));
     this.twilio?.messages().forEach((m, i) => add(`sms-${i}`, 'sms', m.body));
     this.webhook?.accepted().forEach((m, i) => add(`webhook-${i}`, 'webhook', JSON.stringify(m.body)));
+    // Telegram: what the bot sent to the chat (alerts, and its answers to commands).
+    this.telegram?.sent.forEach((m, i) => add(`telegram-${i}`, 'telegram', m.text));
+    this.discord?.messages().forEach((m, i) => add(`discord-${i}`, 'discord', `${m.content ?? ''}\n${JSON.stringify(m.embeds ?? [])}`));
+    // PagerDuty: "trigger <summary>" or "resolve <summary of the trigger it closes>", then the event.
+    const summaries = new Map<string, string>();
+    this.pagerduty?.events().forEach((e, i) => {
+      if (e.payload?.summary && e.dedup_key) summaries.set(e.dedup_key, e.payload.summary);
+      add(`pagerduty-${i}`, 'pagerduty', `${e.event_action} ${summaries.get(e.dedup_key ?? '') ?? ''}\n${JSON.stringify(e)}`);
+    });
   }
 
   async stop(): Promise<void> {

@@ -7,6 +7,11 @@ import type { Channel } from './chain.js';
 
 export type NoticeStatus = 'firing' | 'resolved';
 
+/**
+ * The channels every chain enables unless a scenario says otherwise, and that "every channel"
+ * steps check: the one list (chain.ts and the steps use it). Telegram, Discord and PagerDuty
+ * are enabled by the scenarios about them.
+ */
 export const ALL_CHANNELS: Channel[] = ['email', 'slack', 'sms', 'webhook'];
 
 export function noticePattern(channel: Channel, alert: string, status: NoticeStatus): RegExp {
@@ -20,5 +25,11 @@ export function noticePattern(channel: Channel, alert: string, status: NoticeSta
       return new RegExp(`^\\[${firing ? '(?:CRIT|WARN|INFO)' : 'RESOLVED'}\\]\\n(?:.*\\n)*?${alert}\\b`);
     case 'webhook':
       return new RegExp(`^\\{"version":"1",.*?"kind":"alert","status":"${status}",.*"alertname":"${alert}"`);
+    case 'telegram':
+      return new RegExp(`^<b>${firing ? 'FIRING [a-z]+' : 'RESOLVED'}: ${alert}\\b`);
+    case 'discord':
+      return new RegExp(`^\\*\\*${firing ? 'FIRING [a-z]+' : 'RESOLVED'}: ${alert}\\b`);
+    case 'pagerduty':
+      return new RegExp(`^${firing ? 'trigger' : 'resolve'} ${alert}\\b`);
   }
 }
