@@ -11,6 +11,7 @@ import { header, toYaml } from './yaml.js';
 
 export const MARKET_HOURS = 'market-hours';
 export const RESTART_WINDOW = 'ib-restart-window';
+export const EXCHANGE_HOLIDAYS = 'exchange-holidays';
 export const WATCHDOG_RECEIVER = 'bridge-watchdog';
 export const BLACKHOLE = 'blackhole';
 /** Where the bridge token is written for Alertmanager (relative to alertmanager.yml). */
@@ -19,9 +20,10 @@ export const BRIDGE_TOKEN_FILE = 'secrets/alert_bridge_token';
 export const WATCHDOG_REPEAT_SECONDS = 60;
 
 const DAY_NAMES = { mon: 'monday', tue: 'tuesday', wed: 'wednesday', thu: 'thursday', fri: 'friday', sat: 'saturday', sun: 'sunday' };
-const DAY_ORDER = Object.keys(DAY_NAMES) as Array<keyof typeof DAY_NAMES>;
+// Alertmanager's week starts on Sunday, and it refuses a range that wraps ("monday:sunday").
+const DAY_ORDER: Array<keyof typeof DAY_NAMES> = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
-/** Consecutive days as ranges: mon..fri → ["monday:friday"]. */
+/** Consecutive days as ranges: mon..fri → ["monday:friday"]; every day → ["sunday:saturday"]. */
 export function weekdayRanges(days: readonly string[]): string[] {
   const indexes = [...new Set(days.map((d) => DAY_ORDER.indexOf(d as keyof typeof DAY_NAMES)))].filter((i) => i >= 0).sort((a, b) => a - b);
   const out: string[] = [];
@@ -35,6 +37,16 @@ export function weekdayRanges(days: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** trading.market_holidays as Alertmanager time intervals: one whole day each, in the trading time zone. */
+export function holidayIntervals(c: Config): Array<Record<string, unknown>> {
+  return c.trading.market_holidays.map((date) => {
+    const [year, month, day] = date.split('-').map(Number);
+    return { years: [String(year)], months: [MONTHS[month - 1]], days_of_month: [String(day)], location: c.trading.timezone };
+  });
 }
 
 /** The restart window as same-day pieces: 23:45–00:45 → 23:45–24:00 and 00:00–00:45. */
@@ -129,6 +141,7 @@ export function alertmanagerYaml(model: Model, localToken?: string): { text: str
 
   const enabled = c.alerts_config.enabled;
   const restart = restartWindowTimes(c);
+  const holidays = holidayIntervals(c);
   const timeIntervals: Array<Record<string, unknown>> = [];
   if (enabled) {
     timeIntervals.push({
@@ -141,6 +154,7 @@ export function alertmanagerYaml(model: Model, localToken?: string): { text: str
         },
       ],
     });
+    if (holidays.length > 0) timeIntervals.push({ name: EXCHANGE_HOLIDAYS, time_intervals: holidays });
     if (restart.length > 0) {
       timeIntervals.push({
         name: RESTART_WINDOW,
@@ -152,7 +166,12 @@ export function alertmanagerYaml(model: Model, localToken?: string): { text: str
   const channelRoutes = model.channels.map((ch) => {
     const children: Array<Record<string, unknown>> = [];
     if (enabled) {
-      children.push({ matchers: ['alertname="MarketDataStale"'], active_time_intervals: [MARKET_HOURS] });
+      // Market hours on market days, except exchange holidays.
+      children.push({
+        matchers: ['alertname="MarketDataStale"'],
+        active_time_intervals: [MARKET_HOURS],
+        ...(holidays.length > 0 ? { mute_time_intervals: [EXCHANGE_HOLIDAYS] } : {}),
+      });
       if (restart.length > 0) children.push({ matchers: ['alertname="BrokerDisconnected"'], mute_time_intervals: [RESTART_WINDOW] });
     }
     return {

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { GeneratedFiles } from './generate.js';
-import { MARKET_HOURS, RESTART_WINDOW, routingCases } from './alertmanager.js';
+import { EXCHANGE_HOLIDAYS, MARKET_HOURS, RESTART_WINDOW, routingCases } from './alertmanager.js';
 import type { Model } from './model.js';
 import { writeGenerated } from './write.js';
 
@@ -59,6 +59,7 @@ export function keyForMessage(model: Model, tool: Tool, message: string): string
   if (/remote_write/.test(message)) return 'prometheus.remote_write';
   if (tool === 'amtool') {
     for (const ch of model.channels) if (message.includes(ch.receiver)) return `alerts_config.notifications.${ch.channel}`;
+    if (message.includes(EXCHANGE_HOLIDAYS)) return 'trading.market_holidays';
     if (message.includes(MARKET_HOURS)) return 'trading';
     if (message.includes(RESTART_WINDOW)) return 'broker.restart_window_start';
     if (/repeat_interval|group_interval/.test(message)) return 'alerts_config.cooldown_minutes';

@@ -141,7 +141,11 @@ function explainRule(model: Model, alert: AlertName, rules: AlertRule[]): AlertE
       }
       let note: string | undefined;
       if (alert === 'MarketDataStale') {
-        note = `only inside market hours: ${weekdayRanges(c.trading.market_days).join(', ')} ${c.trading.market_open}–${c.trading.market_close} ${c.trading.timezone}; outside them it waits for the next group_interval tick inside them`;
+        const holidays = [...c.trading.market_holidays].sort();
+        const except = holidays.length
+          ? ` except ${holidays.length} exchange holidays (trading.market_holidays, ${holidays[0]}…${holidays.at(-1)})`
+          : '';
+        note = `only inside market hours: ${weekdayRanges(c.trading.market_days).join(', ')} ${c.trading.market_open}–${c.trading.market_close} ${c.trading.timezone}${except}; outside them it waits for the next group_interval tick inside them`;
       }
       if (alert === 'BrokerDisconnected' && restartWindowTimes(c).length > 0) {
         note = `muted during the restart window ${c.broker.restart_window_start}–${c.broker.restart_window_end} ${c.trading.timezone}`;

@@ -124,7 +124,7 @@ describe('traderadmin explain', () => {
       firstMinSeconds: 0,
       firstMaxSeconds: 1,
       repeatSeconds: 900,
-      note: 'only inside market hours: monday:friday 09:30–16:00 America/New_York; outside them it waits for the next group_interval tick inside them',
+      note: 'only inside market hours: monday:friday 09:30–16:00 America/New_York except 20 exchange holidays (trading.market_holidays, 2026-01-01…2027-12-24); outside them it waits for the next group_interval tick inside them',
     });
     const broker = explain(loaded(withKeys({ 'alerts_config.notifications.webhook.enabled': 'true' })), 'BrokerDisconnected')[0];
     expect(broker.channels.find((c) => c.channel === 'webhook')!.note).toBe('muted during the restart window 23:45–00:45 America/New_York');

@@ -352,6 +352,8 @@ describe('alertmanager.yml', () => {
       'alerts_config.notifications.webhook.enabled': 'true',
       'trading.market_days': '["mon", "tue", "thu", "fri", "sun"]',
       'trading.timezone': '"Europe/Berlin"',
+      // Holidays have their own test (holidays.test.ts).
+      'trading.market_holidays': '[]',
     });
     expect(doc.route.routes[1].routes).toEqual([
       { matchers: ['alertname="MarketDataStale"'], active_time_intervals: ['market-hours'] },
@@ -362,7 +364,8 @@ describe('alertmanager.yml', () => {
         name: 'market-hours',
         time_intervals: [
           {
-            weekdays: ['monday:tuesday', 'thursday:friday', 'sunday'],
+            // Alertmanager's week starts on Sunday: sun..tue is one range.
+            weekdays: ['sunday:tuesday', 'thursday:friday'],
             times: [{ start_time: '09:30', end_time: '16:00' }],
             location: 'Europe/Berlin',
           },
@@ -384,7 +387,9 @@ describe('alertmanager.yml', () => {
     expect(restartWindowTimes(c('01:00', '02:00'))).toEqual([{ start_time: '01:00', end_time: '02:00' }]);
     expect(restartWindowTimes(c('23:00', '00:00'))).toEqual([{ start_time: '23:00', end_time: '24:00' }]);
     expect(restartWindowTimes(c('03:00', '03:00'))).toEqual([]);
-    expect(weekdayRanges(['sat', 'sun', 'mon'])).toEqual(['monday', 'saturday:sunday']);
+    // Alertmanager refuses a range that wraps past Saturday ("saturday:sunday", "monday:sunday").
+    expect(weekdayRanges(['sat', 'sun', 'mon'])).toEqual(['sunday:monday', 'saturday']);
+    expect(weekdayRanges(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).toEqual(['sunday:saturday']);
   });
 
   it('inhibits: BrokerDisconnected mutes MarketDataStale and that account’s P&L alerts; critical mutes warning', () => {

@@ -30,8 +30,12 @@ export function withKeys(keys: Record<string, string>, base = EXAMPLE): string {
     let end = lines.findIndex((l, i) => i > start && /^\s*\[/.test(l));
     if (end < 0) end = lines.length;
     const at = lines.findIndex((l, i) => i > start && i < end && new RegExp(`^#?\\s*${key}\\s*=`).test(l.trim()));
-    if (at >= 0) lines[at] = `${key} = ${value}`;
-    else lines.splice(start + 1, 0, `${key} = ${value}`);
+    if (at >= 0) {
+      // A multi-line array (market_holidays) ends at its closing bracket: drop its other lines too.
+      let last = at;
+      if (/=\s*\[[^\]]*$/.test(lines[at])) while (last + 1 < end && !lines[last].includes(']')) last++;
+      lines.splice(at, last - at + 1, `${key} = ${value}`);
+    } else lines.splice(start + 1, 0, `${key} = ${value}`);
   }
   return lines.join('\n');
 }
