@@ -84,7 +84,19 @@ export function createExporterCore(config: Config, deps: Pick<ExporterDeps, 'clo
   const broker = registerBrokerMetrics(registry, gateway);
   const components = registerComponentMetrics(registry, VERSION);
   const knownAccounts = new Set<string>(config.broker.accounts);
-  const ingest = new EventIngest({ clock, latency, errors, components, knownAccounts: () => knownAccounts });
+  const ingest = new EventIngest({
+    clock,
+    latency,
+    errors,
+    components,
+    knownAccounts: () => knownAccounts,
+    // Named in the config (and our own): always accepted, so junk names can never lock them out.
+    reserved: [...config.exporter.heartbeat_components, 'ibkr', 'exporter'],
+    onExpire: (kind, name) => {
+      components.forget(kind, name);
+      logger.info('events API: an unnamed name expired, its slot is free', { kind, name });
+    },
+  });
 
   let status: GatewayStatus = { socket: false, loggedIn: false, answering: false, dataFlowing: false, reason: 'not connected yet' };
   const touchAccount = (account: string) => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { EventIngest } from '../src/events/ingest.js';
 import { DEFAULT_EVENT_LIMITS, parseTimestamp, validateEvents, type ValidationContext } from '../src/events/validate.js';
+import { registerComponentMetrics } from '../src/metrics/components.js';
 
 const NOW = Date.parse('2026-01-15T15:00:00Z');
 const ctx = (over: Partial<ValidationContext> = {}): ValidationContext => ({
@@ -9,6 +12,7 @@ const ctx = (over: Partial<ValidationContext> = {}): ValidationContext => ({
   latencyAccounts: new Set(),
   components: new Set(),
   sources: new Set(),
+  reserved: new Set(),
   ...over,
 });
 
@@ -155,5 +159,53 @@ describe('timestamps', () => {
     expect(parseTimestamp(undefined, NOW, 0, 't')).toBe(NOW);
     expect(parseTimestamp('2026-01-15T10:00:00-05:00', NOW, 0, 't')).toBe(NOW);
     expect(parseTimestamp(1_768_489_200, NOW, 0, 't')).toBe(NOW);
+  });
+});
+
+describe('named components cannot be locked out', () => {
+  const setup = (ttl = 60_000) => {
+    const clock = { t: NOW, now: () => clock.t };
+    const registry = new Registry();
+    const components = registerComponentMetrics(registry, 'test');
+    const expired: string[] = [];
+    const ingest = new EventIngest({
+      clock,
+      latency: { observe: () => {} } as never,
+      errors: { count: () => {} } as never,
+      components,
+      knownAccounts: () => new Set(),
+      reserved: ['orchestrator', 'scanner', 'ibkr'],
+      limits: { maxComponents: 3, maxSources: 2, unknownTtlMs: ttl },
+      onExpire: (kind, name) => {
+        expired.push(`${kind}:${name}`);
+        components.forget(kind, name);
+      },
+    });
+    return { clock, registry, ingest, expired };
+  };
+  const beat = (component: string) => ({ type: 'heartbeat', component });
+
+  it('accepts the components and sources the config names even when junk filled every slot', () => {
+    const { ingest } = setup();
+    expect(ingest.ingest([beat('junk1'), beat('junk2'), beat('junk3')]).ok).toBe(true);
+    expect(ingest.ingest(beat('junk4'))).toEqual({
+      ok: false,
+      error: 'event.component: too many distinct components (limit 3); "junk4" is new',
+    });
+    expect(ingest.ingest([beat('scanner'), beat('orchestrator'), { type: 'data_sync', source: 'scanner' }]).ok).toBe(true);
+  });
+
+  it('lets an unnamed name expire, removing its series, so its slot is free again', async () => {
+    const { clock, registry, ingest, expired } = setup();
+    expect(ingest.ingest([beat('junk1'), beat('junk2'), beat('junk3')]).ok).toBe(true);
+    clock.t += 30_000;
+    expect(ingest.ingest(beat('junk3')).ok).toBe(true); // still heard of: keeps its slot
+    clock.t += 31_000;
+    expect(ingest.ingest(beat('newcomer')).ok).toBe(true);
+    expect(expired).toEqual(['component:junk1', 'component:junk2']);
+    const text = await registry.metrics();
+    expect(text).not.toContain('junk1');
+    expect(text).toContain('component="junk3"');
+    expect(text).toContain('component="newcomer"');
   });
 });

@@ -28,10 +28,12 @@ export const ACCOUNT_PATTERN = /^[A-Za-z0-9]{1,20}$/;
 export interface EventLimits {
   /** @default 10000 */
   maxEventsPerRequest: number;
-  /** Distinct components (heartbeats and errors together). @default 64 */
+  /** Distinct components not named in the config (heartbeats and errors together). @default 64 */
   maxComponents: number;
-  /** Distinct data sync sources. @default 64 */
+  /** Distinct data sync sources not named in the config. @default 64 */
   maxSources: number;
+  /** An unnamed component or source not heard from for this long gives its slot back. @default 3600000 (one hour) */
+  unknownTtlMs: number;
   /** Distinct accounts in latency series. @default 100 */
   maxAccounts: number;
   /** Largest latency accepted, ms. @default 86400000 (one day) */
@@ -44,6 +46,7 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = {
   maxEventsPerRequest: 10_000,
   maxComponents: 64,
   maxSources: 64,
+  unknownTtlMs: 3_600_000,
   maxAccounts: 100,
   maxLatencyMs: 86_400_000,
   maxFutureMs: 300_000,
@@ -57,8 +60,11 @@ export interface ValidationContext {
   knownAccounts: ReadonlySet<string>;
   /** Accounts that already have latency series. */
   latencyAccounts: ReadonlySet<string>;
+  /** Unnamed components and sources seen recently: these count against the limits. */
   components: ReadonlySet<string>;
   sources: ReadonlySet<string>;
+  /** Names the config gives (heartbeat_components, ibkr, exporter): always accepted, never counted. */
+  reserved: ReadonlySet<string>;
 }
 
 export type ValidationResult = { ok: true; events: ExporterEvent[] } | { ok: false; error: string };
@@ -161,7 +167,7 @@ export function validateEvents(body: unknown, ctx: ValidationContext): Validatio
         if (!NAME_PATTERN.test(v)) fail(`${where}.${field}`, `${describe(v)} must be 1-32 characters of a-z, 0-9, _ or -`);
         const [known, fresh, max] =
           field === 'source' ? [ctx.sources, newSources, ctx.limits.maxSources] : [ctx.components, newComponents, ctx.limits.maxComponents];
-        if (!known.has(v) && !fresh.has(v)) {
+        if (!ctx.reserved.has(v) && !known.has(v) && !fresh.has(v)) {
           if (known.size + fresh.size >= max)
             fail(`${where}.${field}`, `too many distinct ${field}s (limit ${max}); ${describe(v)} is new`);
           fresh.add(v);

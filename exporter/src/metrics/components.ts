@@ -15,6 +15,8 @@ export interface ComponentMetrics {
   /** Sources and components seen so far (the events API bounds how many there can be). */
   readonly sources: ReadonlySet<string>;
   readonly components: ReadonlySet<string>;
+  /** Drops an expired name's series (an unnamed component or source that went quiet). */
+  forget(kind: 'component' | 'source', name: string): void;
 }
 
 export function registerComponentMetrics(registry: Registry, version: string): ComponentMetrics {
@@ -50,6 +52,17 @@ export function registerComponentMetrics(registry: Registry, version: string): C
       if ((beats.get(component) ?? -Infinity) >= ms) return;
       beats.set(component, ms);
       heartbeat.set({ component }, ms / 1000);
+    },
+    forget(kind, name) {
+      if (kind === 'source') {
+        sources.delete(name);
+        syncs.delete(name);
+        sync.remove({ source: name });
+      } else {
+        components.delete(name);
+        beats.delete(name);
+        heartbeat.remove({ component: name });
+      }
     },
     lastSync(source) {
       if (source !== undefined) return syncs.get(source);
