@@ -104,6 +104,14 @@ describe('slack', () => {
     expect(msg.blocks.some((b) => b.type === 'actions' && b.elements.some((e) => e.text.text === 'Silence'))).toBe(true);
   });
 
+  it('pings nobody and hides no link, in the blocks and in the fallback text', () => {
+    const evil = '<!channel> close all positions <https://evil.example|your broker> <@U123>';
+    const msg = renderSlack([note([alert({ annotations: { summary: evil, description: evil } })])], links, 'id3');
+    const everyText = [msg.text, ...JSON.stringify(msg.blocks).match(/"text":"[^"]*"/g)!];
+    for (const t of everyText) expect(t).not.toMatch(/<[!@#]|<https?:/);
+    expect(msg.text).toContain('&lt;!channel&gt; close all positions');
+  });
+
   it('stays within 50 blocks and 3000 characters per section for 300 alerts with huge descriptions', () => {
     const alerts = Array.from({ length: 300 }, (_, i) =>
       alert({ fingerprint: `f${i}`, annotations: { description: 'x<&>'.repeat(2000) } }),

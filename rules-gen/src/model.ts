@@ -6,7 +6,7 @@
 import type { AlertSeverity, ChannelName, Config, LoadedConfig } from '@traderadmin/config';
 import { CHANNELS, consoleUrl, parseListen } from '@traderadmin/config';
 import { decimal, money, shift } from './decimal.js';
-import type { Text } from './template.js';
+import { literal, type Text } from './template.js';
 
 /** Every alert the generator can emit (contract names: never rename). */
 export const ALERT_NAMES = [
@@ -458,9 +458,9 @@ export function buildModel(loaded: Pick<LoadedConfig, 'config' | 'sha256' | 'fil
   };
 }
 
-/** The runbook link of an alert. */
+/** The runbook link of an alert, as a template (the configured base is literal text). */
 export function runbookUrl(c: Config, alert: AlertName): string {
-  return `${c.alerts_config.runbook_base_url}#${alert.toLowerCase()}`;
+  return `${literal(c.alerts_config.runbook_base_url)}#${alert.toLowerCase()}`;
 }
 
 /**
@@ -469,7 +469,7 @@ export function runbookUrl(c: Config, alert: AlertName): string {
  */
 export function dashboardUrl(c: Config, kind: AlertRule['dashboard']): string {
   if (!c.grafana.url) {
-    const base = consoleUrl(c);
+    const base = literal(consoleUrl(c));
     switch (kind) {
       case 'account':
         return `${base}/monitoring?account={{ $labels.account }}`;
@@ -479,7 +479,7 @@ export function dashboardUrl(c: Config, kind: AlertRule['dashboard']): string {
         return `${base}/alerts`;
     }
   }
-  const base = c.grafana.url.replace(/\/+$/, '');
+  const base = literal(c.grafana.url.replace(/\/+$/, ''));
   switch (kind) {
     case 'account':
       return `${base}/d/trader-overview/trading-overview?var-account={{ $labels.account }}`;

@@ -27,11 +27,24 @@ const GO_VALUE: Record<ValueFormat, string> = {
   count: '{{ printf "%.0f" $value }}',
 };
 
+/**
+ * A config value (a URL, a name) as literal text inside a Go template: Prometheus expands every
+ * annotation, so a `{{` in runbook_base_url would otherwise run as template code on every alert.
+ */
+export function literal(s: string): string {
+  return s.replaceAll('{{', '{{ "{{" }}');
+}
+
+/** What Prometheus renders for a `literal()` (and no other template code). */
+export function unliteral(s: string): string {
+  return s.replaceAll('{{ "{{" }}', '{{');
+}
+
 /** The Go template form, for rules.yml. */
 export function toTemplate(text: Text): string {
   return text
     .map((p) => {
-      if (typeof p === 'string') return p.replaceAll('{{', '{{ "{{" }}');
+      if (typeof p === 'string') return literal(p);
       if ('label' in p) return `{{ $labels.${p.label} }}`;
       if ('value' in p) return GO_VALUE[p.value];
       return `{{ with $labels.${p.optionalLabel} }}${p.before}{{ . }}${p.after}{{ end }}`;

@@ -8,7 +8,7 @@
 import { add, mul, shift } from './decimal.js';
 import { JOBS, duration, type AlertName, type AlertRule, type Model } from './model.js';
 import { ruleAnnotations, ruleLabels } from './rules.js';
-import { render } from './template.js';
+import { render, unliteral } from './template.js';
 import { header, toYaml } from './yaml.js';
 
 /** Example label values the tests use. */
@@ -56,8 +56,8 @@ function expect(model: Model, rule: AlertRule, labels: Record<string, string>, v
     exp_annotations: {
       summary: render(rule.summary, labels, value),
       description: render(rule.description, labels, value),
-      runbook_url: annotations.runbook_url,
-      dashboard_url: annotations.dashboard_url.replace('{{ $labels.account }}', labels.account ?? ''),
+      runbook_url: unliteral(annotations.runbook_url),
+      dashboard_url: unliteral(annotations.dashboard_url.replace('{{ $labels.account }}', labels.account ?? '')),
     },
   };
 }

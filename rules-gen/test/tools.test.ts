@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROMETHEUS_BIN, requireBinaries } from '@traderadmin/test-support';
 import { buildModel, checkGenerated, generate, writeGenerated } from '../src/index.js';
-import { EXAMPLE, VARIANTS, VARIANT_ENV, loaded, run, tempDir, variantText } from './helpers.js';
+import { EXAMPLE, VARIANTS, VARIANT_ENV, loaded, run, tempDir, variantText, withKeys } from './helpers.js';
 
 requireBinaries('promtool', 'amtool');
 void PROMETHEUS_BIN;
@@ -31,6 +31,23 @@ describe('generated files pass promtool and amtool', () => {
       'promtool test rules: ok',
     ]);
     expect(result.problems).toEqual([]);
+  });
+
+  it('a runbook or Grafana URL carrying Go template code stays literal text: promtool renders it unchanged', () => {
+    // Prometheus expands every annotation; {{ }} in a config value must not run on every alert.
+    const evil = 'https://wiki.example.com/{{ with query "trader_equity" }}{{ . }}{{ end }}';
+    const l = loaded(
+      withKeys({ 'alerts_config.runbook_base_url': JSON.stringify(evil), 'grafana.url': JSON.stringify(`${evil}/g`) }),
+      VARIANT_ENV,
+    );
+    const files = generate(l, { env: VARIANT_ENV });
+    expect(files.get('rules.yml')!.content).toContain('https://wiki.example.com/{{ "{{" }} with query');
+    const dir = tempDir();
+    writeGenerated(dir, files);
+    const test = readFileSync(path.join(dir, 'tests/OrderLatencyHigh.yml'), 'utf8');
+    expect(test).toContain(`runbook_url: ${evil}#orderlatencyhigh`);
+    const r = run('promtool', ['test', 'rules', 'tests/OrderLatencyHigh.yml'], dir);
+    expect(r.code, r.output).toBe(0);
   });
 
   it('the generated suites catch a threshold that is off by one unit', () => {

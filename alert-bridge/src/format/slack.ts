@@ -93,8 +93,12 @@ export function renderSlack(notifications: Notification[], links: LinkContext, i
   if (hidden > 0)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `+${hidden} more alert${hidden === 1 ? '' : 's'} not shown` } });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `TraderAdmin alert bridge · notification ${escapeMrkdwn(id)}` }] });
+  // The fallback text (notifications, old clients) is mrkdwn too: escaped, so a summary saying
+  // <!channel> or <https://evil|bank> pings nobody and hides no link.
   const text = cut(
-    `${headerText}${alerts.length ? ` — ${alerts.map((a) => a.summary).join('; ')}` : view.message ? ` — ${view.message}` : ''}`,
+    escapeMrkdwn(
+      `${headerText}${alerts.length ? ` — ${alerts.map((a) => a.summary).join('; ')}` : view.message ? ` — ${view.message}` : ''}`,
+    ),
     SLACK_LIMITS.text,
   );
   return { text, blocks };
