@@ -5,7 +5,8 @@
  * Applies run one at a time, and each must name the sha256 of the file it was based on.
  */
 import { checkConfigText, type LocatedProblem } from '@traderadmin/config';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { keyChanges, literalSecrets, scrub } from './changes.js';
 import { generatedChanges, type Deployer } from './deploy.js';
@@ -242,7 +243,10 @@ export class ConfigEditor {
       });
     }
 
-    const backup = `${this.file}.bak`;
+    // The backup can hold secrets: it lives with the history (data folder, 0700/0600), never
+    // beside config.toml where git would see it.
+    mkdirSync(this.history.dir, { recursive: true, mode: 0o700 });
+    const backup = path.join(this.history.dir, `${path.basename(this.file)}.bak`);
     writeFileAtomic(backup, now.text, 0o600);
     writeFileAtomic(this.file, c.text);
     this.log(`${user} applies ${changes.length} change(s) to ${this.file}`);

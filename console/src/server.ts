@@ -55,6 +55,8 @@ export interface AlertsPageOptions {
 export interface RunningPage {
   /** http://host:port/ */
   url: string;
+  /** True when the page asks for its token (alerts_page.auth_token). */
+  tokenRequired: boolean;
   editor: ConfigEditor;
   close(): Promise<void>;
 }
@@ -301,9 +303,10 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/`;
-  log(`alerts page for ${configFile} at ${url}${auth.required ? ' (token required)' : ''}`);
+  // No start-up line here: the caller announces the address once (traderadmin page, up).
   return {
     url,
+    tokenRequired: auth.required,
     editor,
     close: () =>
       new Promise<void>((resolve) => {

@@ -61,6 +61,35 @@ interface Scan {
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
+const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', e: '\x1b', '"': '"', '\\': '\\' };
+
+/**
+ * The content of a TOML basic string (between the quotes). TOML's escapes are not JSON's
+ * (\U0001F600, \e, \xHH; a literal tab), so JSON.parse would throw its own SyntaxError.
+ */
+function decodeBasic(raw: string, fail: (message: string) => never): string {
+  let out = '';
+  for (let k = 0; k < raw.length; k++) {
+    const ch = raw[k];
+    if (ch !== '\\') {
+      if (/[\x00-\x08\x0a-\x1f\x7f]/.test(ch)) fail('a control character in a quoted key');
+      out += ch;
+      continue;
+    }
+    const e = raw[++k];
+    const hex = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+    if (hex > 0) {
+      const digits = raw.slice(k + 1, k + 1 + hex);
+      const code = /^[0-9A-Fa-f]+$/.test(digits) && digits.length === hex ? parseInt(digits, 16) : NaN;
+      if (!(code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) fail(`bad escape \\${e}${digits} in a quoted key`);
+      out += String.fromCodePoint(code);
+      k += hex;
+    } else if (e in ESCAPES) out += ESCAPES[e];
+    else fail(`bad escape \\${e ?? ''} in a quoted key`);
+  }
+  return out;
+}
+
 /** Scans the structure of a TOML document: headers and key/value lines with offsets. */
 function scan(text: string): Scan {
   const headers: Header[] = [];
@@ -100,7 +129,7 @@ function scan(text: string): Scan {
         i++;
       }
       i++;
-      return JSON.parse(text.slice(start, i)) as string;
+      return decodeBasic(text.slice(start + 1, i - 1), fail);
     }
     if (ch === "'") {
       const end = text.indexOf("'", i + 1);
@@ -288,11 +317,17 @@ interface Splice {
  * value is kept. Throws TomlPatchError when the text cannot be edited safely.
  */
 export function patchToml(text: string, edits: readonly TomlEdit[]): string {
-  let out = text;
-  // One edit at a time, rescanning between them: offsets stay right and inserts see earlier inserts.
-  for (const edit of edits) out = applyOne(out, edit);
-  verify(out, edits);
-  return out;
+  try {
+    let out = text;
+    // One edit at a time, rescanning between them: offsets stay right and inserts see earlier inserts.
+    for (const edit of edits) out = applyOne(out, edit);
+    verify(out, edits);
+    return out;
+  } catch (error) {
+    // Whatever goes wrong, the caller gets a refusal it can show, never a crash.
+    if (error instanceof TomlPatchError) throw error;
+    throw new TomlPatchError(`cannot edit this TOML text: ${(error as Error).message}`);
+  }
 }
 
 function applyOne(text: string, edit: TomlEdit): string {

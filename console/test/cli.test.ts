@@ -27,6 +27,8 @@ describe('traderadmin page', () => {
       await waitFor('the page', () => out.includes(`at http://127.0.0.1:${port}/`), { timeoutMs: 30_000 });
       const state = (await (await fetch(`http://127.0.0.1:${port}/api/state`)).json()) as { file: string };
       expect(state.file).toBe(f.file);
+      // Announced once, not by both the command and the server.
+      expect(out.match(new RegExp(`at http://127\\.0\\.0\\.1:${port}/`, 'g'))).toHaveLength(1);
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,5 +1,5 @@
 import { main } from '@traderadmin/cli';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigEditor } from '../src/editor.js';
@@ -8,6 +8,7 @@ import { KEEP_SECRET, type ApplyResponse, type ConflictResponse, type Draft, typ
 import { patchToml, type TomlEdit } from '../src/tomlPatch.js';
 import { RecordingDeployer, configFolder, email, th } from './helpers.js';
 
+const ROOT = path.resolve(__dirname, '../..');
 const folders: string[] = [];
 afterEach(() => {
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -101,8 +102,14 @@ describe('applying', () => {
     expect(body.sha256).toBe(sha256(s.text()));
     // The deployer saw the new file.
     expect(s.deployer.seen).toEqual([s.text()]);
-    // The backup is the previous version.
-    expect(readFileSync(`${s.file}.bak`, 'utf8')).toBe(before);
+    // The backup is the previous version, kept with the history (it can hold secrets), not beside config.toml.
+    expect(existsSync(`${s.file}.bak`)).toBe(false);
+    const backup = path.join(s.historyDir, 'config.toml.bak');
+    expect(readFileSync(backup, 'utf8')).toBe(before);
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
+    expect(statSync(s.historyDir).mode & 0o777).toBe(0o700);
+    // …and git ignores one beside config.toml anyway, written by an older version.
+    expect(readFileSync(path.join(ROOT, '.gitignore'), 'utf8')).toMatch(/^config\/\*\.bak$/m);
     const items = s.history.list();
     expect(items.map((i) => [i.action, i.user, i.at])).toEqual([
       ['apply', 'alice', '2026-11-21T12:00:00.000Z'],
@@ -128,6 +135,7 @@ describe('applying', () => {
     expect(s.deployer.seen).toEqual([]);
     expect(s.history.list()).toEqual([]);
     expect(existsSync(`${s.file}.bak`)).toBe(false);
+    expect(existsSync(path.join(s.historyDir, 'config.toml.bak'))).toBe(false);
   });
 
   it('puts the previous file back and redeploys it when a reload fails', async () => {

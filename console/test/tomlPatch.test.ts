@@ -206,3 +206,40 @@ describe('what it refuses', () => {
     expect(parse(`x = ${formatValue('a\u0001\u007f\t')}`)).toEqual({ x: 'a\u0001\u007f\t' });
   });
 });
+
+describe('unusual quoted keys', () => {
+  // Valid TOML whose keys JSON.parse cannot read: TOML's own escapes, a literal tab, only spaces.
+  const docs: Array<[string, string]> = [
+    ['"\\U0001F600" = 1\n', '😀'],
+    ['"\\u0000" = 1\n', '\u0000'],
+    ['"a\tb" = 1\n', 'a\tb'],
+    ['" " = 1\n', ' '],
+    ['"\\e" = 1\n', '\x1b'],
+    ['"\\x41" = 1\n', 'A'],
+    ["'   ' = 1\n", '   '],
+  ];
+  for (const [doc, key] of docs) {
+    it(`patches ${JSON.stringify(doc)} exactly, or refuses it with its own error`, () => {
+      expect(parse(doc)).toEqual({ [key]: 1 });
+      for (const edit of [
+        { path: [key], value: 2 },
+        { path: ['alerts_config', 'enabled'], value: true },
+      ]) {
+        let out: string;
+        try {
+          out = patchToml(doc, [edit]);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TomlPatchError);
+          continue;
+        }
+        const expected = edit.path.length === 1 ? { [key]: 2 } : { [key]: 1, alerts_config: { enabled: true } };
+        expect(parse(out)).toEqual(expected);
+      }
+    });
+  }
+
+  it('reads TOML escapes in quoted keys as TOML does, so editing one finds it', () => {
+    expect(patchToml('"\\U0001F600" = 1\n', [{ path: ['😀'], value: 2 }])).toBe('"\\U0001F600" = 2\n');
+    expect(patchToml('["a\tb"]\nx = 1\n', [{ path: ['a\tb', 'x'], value: 3 }])).toBe('["a\tb"]\nx = 3\n');
+  });
+});

@@ -39,7 +39,7 @@ export function pageCommand(o: Output, setExit: (code: number) => void): Command
       // Loaded here, not at the top: other commands need neither express nor esbuild.
       const { startAlertsPage } = await import('@traderadmin/console');
       const page = await startAlertsPage({ configFile: opts.config, out: opts.out, listen: opts.listen, log: (line) => o.err(line) });
-      o.out(`console (alerts configuration for ${page.editor.file}) at ${page.url}`);
+      o.out(`console (alerts configuration for ${page.editor.file}) at ${page.url}${page.tokenRequired ? ' (token required)' : ''}`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
