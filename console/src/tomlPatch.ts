@@ -72,7 +72,8 @@ function decodeBasic(raw: string, fail: (message: string) => never): string {
   for (let k = 0; k < raw.length; k++) {
     const ch = raw[k];
     if (ch !== '\\') {
-      if (/[\x00-\x08\x0a-\x1f\x7f]/.test(ch)) fail('a control character in a quoted key');
+      const code = ch.charCodeAt(0);
+      if ((code < 0x20 && ch !== '\t') || code === 0x7f) fail('a control character in a quoted key');
       out += ch;
       continue;
     }
