@@ -17,8 +17,11 @@ const BENCHMARKS = [
   { file: 'scrape.ts', title: 'Prometheus scraping 10 accounts × 1,000 positions' },
   { file: 'storm.ts', title: 'Alert storm: 1,000 alerts in a minute through Alertmanager and the bridge' },
   { file: 'chain.ts', title: 'Breach to notification on the whole chain, default timings' },
+  { file: 'footprint.ts', title: 'Footprint: memory and CPU of the whole stack, idle' },
 ];
 const only = process.argv.slice(2);
+// Benchmarks that start `traderadmin up` run the compiled dist/: build it when stale.
+if (spawnSync(process.execPath, [path.join(here, '../scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 
 const sections: string[] = [
   `# Benchmarks, ${new Date().toISOString()}`,

@@ -61,6 +61,11 @@ export interface EmulatorOptions {
   timeZone?: string;
   /** Standard deviation of one tick's log return. @default 0.0008 */
   volatility?: number;
+  /**
+   * Open positions each account holds at start (10 shares each, from before today), in the
+   * built-in symbols then generated ones (SIM0007…): load tests. @default 0
+   */
+  positions?: number;
   /** Injected fetch for the events API (tests). */
   fetch?: typeof fetch;
 }
@@ -77,6 +82,8 @@ export interface Emulator {
 }
 
 const ACCOUNT_ID = /^[A-Za-z0-9]+$/;
+/** Most seeded positions per account (emulator.positions). */
+export const MAX_POSITIONS = 10_000;
 
 function defaults(
   o: EmulatorOptions,
@@ -94,6 +101,7 @@ function defaults(
     logger: o.logger ?? silentLogger,
     timeZone: o.timeZone ?? 'America/New_York',
     volatility: o.volatility ?? 0.0008,
+    positions: o.positions ?? 0,
     eventsUrl: o.eventsUrl,
     eventsToken: o.eventsToken,
     fetch: o.fetch,
@@ -111,6 +119,8 @@ function defaults(
     throw bad(`tickIntervalMs must be an integer >= 10, got ${r.tickIntervalMs}`);
   if (!(r.tradeIntervalSeconds >= 0)) throw bad(`tradeIntervalSeconds must be >= 0, got ${r.tradeIntervalSeconds}`);
   if (!(r.volatility >= 0 && r.volatility < 0.2)) throw bad(`volatility must be in [0, 0.2), got ${r.volatility}`);
+  if (!Number.isInteger(r.positions) || r.positions < 0 || r.positions > MAX_POSITIONS)
+    throw bad(`positions must be an integer 0..${MAX_POSITIONS}, got ${r.positions}`);
   try {
     checkTimeZone(r.timeZone);
   } catch (error) {
@@ -132,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timeZone: o.timeZone,
     clock,
     volatility: o.volatility,
+    positions: o.positions,
   });
   const poster = o.eventsUrl ? new EventsPoster({ url: o.eventsUrl, token: o.eventsToken, logger, fetch: o.fetch }) : undefined;
   if (poster) {

@@ -3,7 +3,8 @@
  * SMTP replies map to the shared policy: 5xx and authentication failures are permanent,
  * 4xx replies and connection problems are retried.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Notifications } from '@traderadmin/config';
 import { renderEmail } from '../format/email.js';
 import type { LinkContext } from '../format/view.js';
@@ -50,7 +51,9 @@ export function classifySmtpError(error: unknown): DeliveryResult {
 export function emailNotifier(options: EmailNotifierOptions): Notifier {
   const c = options.config;
   const timeout = options.timeoutMs ?? 15_000;
-  const transport = nodemailer.createTransport({
+  // Options (and their secrets) now, so a missing one fails at start; the transport, and with it
+  // nodemailer (~15 MB resident), at the first mail.
+  const transportOptions: SMTPTransport.Options = {
     host: c.smtp_host,
     port: c.smtp_port,
     secure: c.smtp_tls === 'tls' || (c.smtp_tls === 'auto' && c.smtp_port === 465),
@@ -60,12 +63,14 @@ export function emailNotifier(options: EmailNotifierOptions): Notifier {
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
-  });
+  };
+  let transport: Transporter<SMTPTransport.SentMessageInfo> | undefined;
   return {
     channel: 'email',
     recipients: () => [...c.recipients],
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
       const mail = renderEmail(message.notifications, options.links, { id: message.id, from: c.from });
+      transport ??= (await import('nodemailer')).default.createTransport(transportOptions);
       const send = transport.sendMail({
         from: c.from,
         to: message.recipient,
@@ -94,7 +99,7 @@ export function emailNotifier(options: EmailNotifierOptions): Notifier {
       }
     },
     async close() {
-      transport.close();
+      transport?.close();
     },
   };
 }

@@ -4,7 +4,6 @@
  * request URL in a RequestClient subclass; the library's own retries are off (the outbox
  * retries, with Retry-After, which the subclass keeps from the response).
  */
-import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Notifications } from '@traderadmin/config';
 import { renderSms } from '../format/sms.js';
@@ -17,22 +16,28 @@ const TWILIO_API = 'https://api.twilio.com';
 /** Twilio error codes that mean "this number will never work" (https://www.twilio.com/docs/api/errors). */
 const INVALID_RECIPIENT_CODES = new Set([21211, 21214, 21217, 21407, 21408, 21610, 21612, 21614]);
 
-class BaseUrlRequestClient extends twilio.RequestClient {
-  lastHeaders: Record<string, unknown> = {};
-  constructor(
-    private readonly baseUrl: string,
-    timeoutMs: number,
-  ) {
-    super({ timeout: timeoutMs, autoRetry: false, keepAlive: false });
+/** The twilio library, loaded at the first SMS: ~25 MB resident a bridge without SMS never pays. */
+async function loadTwilio() {
+  const twilio = (await import('twilio')).default;
+  class BaseUrlRequestClient extends twilio.RequestClient {
+    lastHeaders: Record<string, unknown> = {};
+    constructor(
+      private readonly baseUrl: string,
+      timeoutMs: number,
+    ) {
+      super({ timeout: timeoutMs, autoRetry: false, keepAlive: false });
+    }
+    override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+      if (this.baseUrl !== TWILIO_API && opts.uri.startsWith(TWILIO_API))
+        opts = { ...opts, uri: this.baseUrl + opts.uri.slice(TWILIO_API.length) };
+      const res = await super.request<TData>(opts);
+      this.lastHeaders = (res.headers ?? {}) as Record<string, unknown>;
+      return res;
+    }
   }
-  override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    if (this.baseUrl !== TWILIO_API && opts.uri.startsWith(TWILIO_API))
-      opts = { ...opts, uri: this.baseUrl + opts.uri.slice(TWILIO_API.length) };
-    const res = await super.request<TData>(opts);
-    this.lastHeaders = (res.headers ?? {}) as Record<string, unknown>;
-    return res;
-  }
+  return { twilio, BaseUrlRequestClient };
 }
+let twilioLibrary: ReturnType<typeof loadTwilio> | undefined;
 
 export interface SmsNotifierOptions {
   config: Notifications['sms'];
@@ -61,6 +66,7 @@ export function smsNotifier(options: SmsNotifierOptions): Notifier {
       } catch (error) {
         return { status: 'permanent', reason: 'config', error: `Twilio credentials unavailable: ${(error as Error).message}` };
       }
+      const { twilio, BaseUrlRequestClient } = await (twilioLibrary ??= loadTwilio());
       const httpClient = new BaseUrlRequestClient(base, options.timeoutMs ?? 15_000);
       const client = twilio(sid, token, { httpClient, autoRetry: false });
       const body = renderSms(message.notifications, options.links);

@@ -5,7 +5,6 @@
  */
 import { Command } from 'commander';
 import { apiToken, ConfigError, formatProblem, loadConfig, type LoadedConfig } from '@traderadmin/config';
-import { BridgeClient, BridgeUnreachableError, startBridge } from '@traderadmin/alert-bridge';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, defaultConfig } from '../paths.js';
 
@@ -24,6 +23,12 @@ export function loadOrReport(file: string, o: Output): LoadedConfig | undefined 
   }
 }
 
+/**
+ * The bridge package, loaded when a command uses it: at the top, its express, prom-client and
+ * channel libraries would load into every part the `traderadmin` command runs (issue 19).
+ */
+const bridgePackage = () => import('@traderadmin/alert-bridge');
+
 /** Calls the running bridge's API with alert_bridge.auth_token, else the local token `traderadmin up` made. */
 export async function callBridge(
   loaded: LoadedConfig,
@@ -32,6 +37,7 @@ export async function callBridge(
   body?: unknown,
   url?: string,
 ): Promise<{ status: number; body: unknown; base: string }> {
+  const { BridgeClient, BridgeUnreachableError } = await bridgePackage();
   const client = new BridgeClient({
     url: url ?? `http://${loaded.config.alert_bridge.listen}`,
     token: apiToken(loaded, 'bridge'),
@@ -55,6 +61,7 @@ export function bridgeCommand(o: Output, setExit: (code: number) => void): Comma
     .action(async (opts: { config: string }) => {
       const loaded = loadOrReport(opts.config, o);
       if (!loaded) return setExit(1);
+      const { startBridge } = await bridgePackage();
       const bridge = await startBridge(loaded);
       o.out(`alert bridge listening on ${bridge.url} (outbox: ${bridge.dataDir})`);
       const onHup = () => {

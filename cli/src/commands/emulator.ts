@@ -27,6 +27,7 @@ interface EmulatorFlags {
   startingCash?: number;
   tickIntervalMs?: number;
   tradeIntervalSeconds?: number;
+  positions?: number;
   config?: string;
   verbose?: boolean;
 }
@@ -92,6 +93,7 @@ export function emulatorSettings(
       startingCash: flags.startingCash ?? e?.starting_cash,
       tickIntervalMs: flags.tickIntervalMs ?? e?.tick_interval_ms,
       tradeIntervalSeconds: flags.tradeIntervalSeconds ?? e?.trade_interval_seconds,
+      positions: flags.positions ?? e?.positions,
       timeZone: config?.trading.timezone,
       eventsUrl: flags.eventsUrl,
       // exporter.events_token, else the local token of `traderadmin up` (found from the config file).
@@ -125,6 +127,7 @@ export function emulatorCommand(o: Output, setExit: (code: number) => void): Com
     .option('--starting-cash <n>', 'cash each account starts with', numArg(1))
     .option('--tick-interval-ms <n>', 'how often prices move', intArg(10, 60_000))
     .option('--trade-interval-seconds <n>', 'mean time between built-in strategy orders; 0 disables it', numArg(0))
+    .option('--positions <n>', 'open positions each account holds at start (load tests)', intArg(0, 10_000))
     .option('-c, --config <file>', 'config.toml to take defaults from ([emulator], broker.host/port)')
     .option('-v, --verbose', 'log debug details (requests ignored, events API failures)')
     .action(async (flags: EmulatorFlags) => {

@@ -74,6 +74,11 @@ export class Account {
     this.dayStartEquity = startingCash;
   }
 
+  /** A position held since before today (no execution today), bought at `price`. */
+  seedHolding(symbol: string, quantity: number, price: number): void {
+    this.holdings.set(symbol, { symbol, quantity, avgCost: price, realizedToday: 0, dayStartValue: quantity * price, cashFlowToday: 0 });
+  }
+
   /** Holdings with a non-zero quantity, in the order they were opened. */
   positions(): Holding[] {
     return [...this.holdings.values()].filter((h) => h.quantity !== 0);

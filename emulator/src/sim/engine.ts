@@ -6,7 +6,7 @@
 import type { ContractFields, ExecutionFields, OrderFields } from '../protocol/encode.js';
 import { Account, commissionFor, type Side } from './account.js';
 import type { Clock, TimerHandle } from './clock.js';
-import { Market } from './market.js';
+import { Market, universeOf } from './market.js';
 import { Random } from './random.js';
 import { Strategy } from './strategy.js';
 import { dayKey, executionTimeText, msToNextTradingDay } from './time.js';
@@ -76,6 +76,8 @@ export interface SimulationOptions {
   clock: Clock;
   /** Standard deviation of one tick's log return. @default 0.0008 */
   volatility?: number;
+  /** Open positions each account holds at start, from before today (load tests). @default 0 */
+  positions?: number;
 }
 
 /** Thrown for a bad control request (bad account, symbol, side, quantity, ...). */
@@ -102,8 +104,11 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     if (options.accounts.length === 0) throw new InputError('at least one account is required');
     this.random = new Random(options.seed);
-    this.market = new Market(this.random, options.volatility);
+    const positions = options.positions ?? 0;
+    this.market = new Market(this.random, options.volatility, universeOf(positions));
     this.accounts = options.accounts.map((id) => new Account(id, options.startingCash));
+    for (const account of this.accounts)
+      for (const inst of this.market.all().slice(0, positions)) account.seedHolding(inst.contract.symbol, 10, inst.last);
     this.strategy = new Strategy(this.random, {
       tradeIntervalSeconds: options.tradeIntervalSeconds,
       tickIntervalMs: options.tickIntervalMs,

@@ -29,6 +29,18 @@ export const DEFAULT_UNIVERSE: ReadonlyArray<{ symbol: string; conId: number; pr
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/**
+ * DEFAULT_UNIVERSE, followed by generated instruments (SIM0007, SIM0008, …) up to `size`: room
+ * for the seeded positions of a load test (emulator.positions).
+ */
+export function universeOf(size: number): typeof DEFAULT_UNIVERSE {
+  const generated = Array.from({ length: Math.max(0, size - DEFAULT_UNIVERSE.length) }, (_, i) => {
+    const n = DEFAULT_UNIVERSE.length + i + 1;
+    return { symbol: `SIM${String(n).padStart(4, '0')}`, conId: 900_000_000 + n, primaryExch: 'NASDAQ', price: 10 + ((n * 37) % 490) };
+  });
+  return [...DEFAULT_UNIVERSE, ...generated];
+}
+
 export class Market {
   private readonly instruments = new Map<string, Instrument>();
 
