@@ -17,11 +17,11 @@
 import { mkdirSync, rmSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { livePid, readLocalToken, upPidFile, type LoadedConfig } from '@traderadmin/config';
-import { parse } from 'yaml';
 import { diffFiles, type DiffResult } from './diff.js';
 import { generate, type GeneratedFile, type GeneratedFiles } from './generate.js';
 import { connectAddress } from './model.js';
 import { readGenerated, writeGenerated } from './write.js';
+import { yaml } from './yaml.js';
 
 export interface ApplyOptions {
   /** Folder Prometheus and Alertmanager read their files from. */
@@ -282,7 +282,7 @@ function ruleKey(name: unknown, severity: unknown, description: unknown): string
 
 /** name + severity + description of every rule in the generated rules.yml. */
 function expectedRules(files: GeneratedFiles): string[] {
-  const doc = parse(files.get('rules.yml')?.content ?? '') as { groups: Array<{ rules: Array<Record<string, unknown>> }> };
+  const doc = yaml().parse(files.get('rules.yml')?.content ?? '') as { groups: Array<{ rules: Array<Record<string, unknown>> }> };
   return doc.groups.flatMap((g) =>
     g.rules.map((r) =>
       ruleKey(

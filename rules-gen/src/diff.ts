@@ -4,9 +4,9 @@
  * what a running Prometheus (/api/v1/rules) and Alertmanager (/api/v2/status) have loaded.
  * Secret files are compared but never shown.
  */
-import { parse } from 'yaml';
 import type { GeneratedFiles } from './generate.js';
 import { unifiedDiff } from './unified.js';
+import { yaml } from './yaml.js';
 
 export interface FileDiff {
   path: string;
@@ -36,7 +36,7 @@ type Doc = Record<string, unknown> | undefined;
 function safeParse(text: string | undefined): Doc {
   if (text === undefined) return undefined;
   try {
-    const v: unknown = parse(text);
+    const v: unknown = yaml().parse(text);
     return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
