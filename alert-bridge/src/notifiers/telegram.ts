@@ -5,7 +5,8 @@
  * redactor knows it, so no log line or error carries it. grammY's own retries are not used:
  * the outbox retries, after Telegram's `retry_after` on a 429.
  */
-import { Api, GrammyError, HttpError } from 'grammy';
+import type { Api } from 'grammy';
+import { grammy } from '../telegram/grammy.js';
 import type { Notifications } from '@traderadmin/config';
 import { renderTelegram } from '../format/telegram.js';
 import type { LinkContext } from '../format/view.js';
@@ -28,7 +29,7 @@ export interface TelegramNotifierOptions {
 
 /** A grammY Api client on our fetch (so timeouts, tests and redaction apply). */
 export function telegramApi(token: string, apiBaseUrl: string, fetchFn: typeof fetch, timeoutMs: number): Api {
-  return new Api(token, {
+  return new (grammy().Api)(token, {
     apiRoot: apiBaseUrl.replace(/\/+$/, ''),
     fetch: fetchFn as never,
     timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)),
@@ -37,7 +38,7 @@ export function telegramApi(token: string, apiBaseUrl: string, fetchFn: typeof f
 
 /** Maps a grammY error to a delivery result: 429 after retry_after, 400/403 about the chat permanent. */
 export function telegramFailure(error: unknown, now: number): DeliveryResult {
-  if (error instanceof GrammyError) {
+  if (error instanceof grammy().GrammyError) {
     const retryAfter = error.parameters?.retry_after;
     const text = `Telegram ${error.error_code}: ${error.description}`;
     if (error.error_code === 400 && /chat not found|user not found|chat_id is empty/i.test(error.description))
@@ -46,7 +47,7 @@ export function telegramFailure(error: unknown, now: number): DeliveryResult {
     const result = checkStatus(error.error_code, retryAfter !== undefined ? String(retryAfter) : null, '', now);
     return result.status === 'sent' ? result : { ...result, error: text };
   }
-  if (error instanceof HttpError) return networkFailure(error.error);
+  if (error instanceof grammy().HttpError) return networkFailure(error.error);
   return networkFailure(error);
 }
 

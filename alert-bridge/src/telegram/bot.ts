@@ -5,7 +5,8 @@
  * button presses alike). A 429 from Telegram is waited out (retry_after) by grammY's poller
  * and, for answers, by one retry here.
  */
-import { Bot, GrammyError, type Context } from 'grammy';
+import type { Context } from 'grammy';
+import { grammy } from './grammy.js';
 import type { Notifications } from '@traderadmin/config';
 import { escapeHtml, parseSilenceCallback } from '../format/telegram.js';
 import { maskAccount } from '../format/values.js';
@@ -41,7 +42,7 @@ const who = (ctx: Context) => (ctx.from?.username ? `@${ctx.from.username}` : ct
 export function startTelegramBot(o: TelegramBotOptions): RunningTelegramBot {
   const log = o.logger.child({ component: 'telegram-bot' });
   const allowed = new Set(o.config.chat_ids);
-  const bot = new Bot(o.token, {
+  const bot = new (grammy().Bot)(o.token, {
     client: { apiRoot: o.config.api_base_url.replace(/\/+$/, ''), fetch: o.fetch as never, timeoutSeconds: 60 },
   });
   const ctxOf: CommandContext = { stack: o.stack, silences: o.silences, now: o.now, timeZone: o.timeZone };
@@ -51,7 +52,7 @@ export function startTelegramBot(o: TelegramBotOptions): RunningTelegramBot {
     try {
       return await fn();
     } catch (error) {
-      const after = error instanceof GrammyError && error.error_code === 429 ? error.parameters?.retry_after : undefined;
+      const after = error instanceof grammy().GrammyError && error.error_code === 429 ? error.parameters?.retry_after : undefined;
       if (after === undefined) throw error;
       log.warn('telegram asked to slow down', { retry_after_s: after });
       await new Promise((r) => setTimeout(r, Math.min(after * 1000, o.maxRetryAfterMs ?? 30_000)));
