@@ -87,7 +87,8 @@ async function scratchConfig(accounts: number, positions: number): Promise<{ dir
   mkdirSync(path.join(dir, 'config'));
   let text = readFileSync(path.join(ROOT, 'config/config.example.toml'), 'utf8');
   const replacements: Array<[string, string]> = [['port = 4002', `port = ${await freePort()}`]];
-  for (const port of ['4010', '9464', '9095', '9090', '9093', '9096']) replacements.push([`"127.0.0.1:${port}"`, `"127.0.0.1:${await freePort()}"`]);
+  for (const port of ['4010', '9464', '9095', '9090', '9093', '9096'])
+    replacements.push([`"127.0.0.1:${port}"`, `"127.0.0.1:${await freePort()}"`]);
   const ids = Array.from({ length: accounts }, (_, a) => `DU${1_000_000 + a}`);
   replacements.push(['accounts = ["DU1234567"]', `accounts = ${JSON.stringify(ids)}`], ['positions = 0', `positions = ${positions}`]);
   for (const [from, to] of replacements) {
@@ -104,13 +105,19 @@ async function measure(load: (typeof LOADS)[number]): Promise<string[]> {
   const started = Date.now();
   const child = VIA_NPM
     ? spawn('npm', ['start', '--', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [path.join(ROOT, 'bin/traderadmin.mjs'), 'up', '--config', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    : spawn(process.execPath, [path.join(ROOT, 'bin/traderadmin.mjs'), 'up', '--config', file], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitFor('the stack to be ready', () => output.includes('TraderAdmin Monitoring is running'), { timeoutMs: 120_000, intervalMs: 100 });
+    await waitFor('the stack to be ready', () => output.includes('TraderAdmin Monitoring is running'), {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+    });
     const readyMs = Date.now() - started;
     const printed = /ready in ([\d.]+) s/.exec(output)?.[1];
     await sleep((IDLE_SECONDS - CPU_WINDOW_SECONDS) * 1000);
@@ -122,7 +129,18 @@ async function measure(load: (typeof LOADS)[number]): Promise<string[]> {
       pss: pssKb(s.pid) / 1024,
       cpu: ((cpuTicks(s.pid) - s.ticks) / TICKS_PER_SECOND / CPU_WINDOW_SECONDS) * 100,
     }));
-    const order = ['npm (wrapper)', 'sh (wrapper)', 'up', 'up (npm start)', 'emulator', 'exporter', 'bridge', 'page', 'prometheus', 'prometheus-alertmanager'];
+    const order = [
+      'npm (wrapper)',
+      'sh (wrapper)',
+      'up',
+      'up (npm start)',
+      'emulator',
+      'exporter',
+      'bridge',
+      'page',
+      'prometheus',
+      'prometheus-alertmanager',
+    ];
     rows.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     const wrappers = rows.filter((r) => r.name.endsWith('(wrapper)'));
     const stack = rows.filter((r) => !r.name.endsWith('(wrapper)'));

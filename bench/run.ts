@@ -21,7 +21,8 @@ const BENCHMARKS = [
 ];
 const only = process.argv.slice(2);
 // Benchmarks that start `traderadmin up` run the compiled dist/: build it when stale.
-if (spawnSync(process.execPath, [path.join(here, '../scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+if (spawnSync(process.execPath, [path.join(here, '../scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' }).status !== 0)
+  process.exit(1);
 
 const sections: string[] = [
   `# Benchmarks, ${new Date().toISOString()}`,

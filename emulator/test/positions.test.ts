@@ -3,7 +3,12 @@ import { ManualClock, startEmulator } from '../src/index.js';
 
 describe('seeded positions (emulator.positions, for load tests)', () => {
   it('opens that many positions in every account, from before today, beyond the built-in symbols', async () => {
-    const emu = await startEmulator({ accounts: ['DU1', 'DU2'], positions: 20, tradeIntervalSeconds: 0, clock: new ManualClock(Date.UTC(2026, 0, 5, 15)) });
+    const emu = await startEmulator({
+      accounts: ['DU1', 'DU2'],
+      positions: 20,
+      tradeIntervalSeconds: 0,
+      clock: new ManualClock(Date.UTC(2026, 0, 5, 15)),
+    });
     try {
       const state = emu.control.state();
       for (const account of state.accounts) {
