@@ -144,7 +144,9 @@ export class DeliveryWorker {
           this.wake();
         });
     }
-    if (this.#running) this.#timer = setTimeout(() => this.#tick(), this.#o.pollMs ?? 250);
+    // With nothing pending, sleep until wake() (every enqueue, requeue, reload and finished
+    // delivery calls it) rather than poll four times a second on an idle stack.
+    if (this.#running && byDest.size > 0) this.#timer = setTimeout(() => this.#tick(), this.#o.pollMs ?? 250);
   }
 
   async #deliver(dest: string, batch: OutboxEntry[], signal: AbortSignal, settings: DeliverySettings): Promise<void> {
