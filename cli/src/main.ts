@@ -16,6 +16,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { exporterCommand } from './commands/exporter.js';
 import { pageCommand } from './commands/page.js';
 import { terminalOutput, type Output } from './output.js';
+import { exitWhenOrphaned } from './stack/orphan.js';
 
 export const VERSION = '0.1.0';
 
@@ -46,6 +47,7 @@ export function buildProgram(o: Output, setExit: (code: number) => void): Comman
 /** Runs the command line; resolves to the process exit code. */
 export async function main(argv: string[], o: Output = terminalOutput()): Promise<number> {
   let code = 0;
+  exitWhenOrphaned();
   const program = buildProgram(o, (c) => (code = c));
   try {
     await program.parseAsync(argv);

@@ -1,33 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, promQuery, rawPost, waitFor } from '@traderadmin/test-support';
-import { BIN, NO_TYPESCRIPT, ROOT, traderadmin } from './helpers.js';
-
-/** The example config with every listen address moved to a free port, in a scratch folder. */
-async function scratchConfig(): Promise<{ dir: string; file: string; ports: Record<string, number> }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'up-'));
-  mkdirSync(path.join(dir, 'config'));
-  const ports: Record<string, number> = {};
-  for (const name of ['gateway', 'control', 'exporter', 'bridge', 'prometheus', 'alertmanager', 'page']) ports[name] = await freePort();
-  let text = readFileSync(path.join(ROOT, 'config/config.example.toml'), 'utf8');
-  text = text
-    .replace('port = 4002', `port = ${ports.gateway}`)
-    .replace('"127.0.0.1:4010"', `"127.0.0.1:${ports.control}"`)
-    .replace('"127.0.0.1:9464"', `"127.0.0.1:${ports.exporter}"`)
-    .replace('"127.0.0.1:9095"', `"127.0.0.1:${ports.bridge}"`)
-    .replace('"127.0.0.1:9090"', `"127.0.0.1:${ports.prometheus}"`)
-    .replace('"127.0.0.1:9093"', `"127.0.0.1:${ports.alertmanager}"`)
-    .replace('"127.0.0.1:9096"', `"127.0.0.1:${ports.page}"`)
-    .replace('scrape_interval_seconds = 5', 'scrape_interval_seconds = 1')
-    .replace('evaluation_interval_seconds = 5', 'evaluation_interval_seconds = 1');
-  const file = path.join(dir, 'config/config.toml');
-  writeFileSync(file, text);
-  return { dir, file, ports };
-}
+import { promQuery, rawPost, waitFor } from '@traderadmin/test-support';
+import { BIN, NO_TYPESCRIPT, scratchConfig, traderadmin } from './helpers.js';
 
 /** The command, without blocking this process (the running stack writes to our pipes meanwhile). */
 function run(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {

@@ -644,6 +644,21 @@ function isExposed(listen: string): boolean {
   return parsed !== undefined && !isLoopbackHost(parsed.host);
 }
 
+const supervisor = table('"traderadmin up" as a service manager: restarts a part that exits, and serves its own metrics.', {
+  listen: listen('Where up serves /metrics (restarts per part, crash loops), scraped by Prometheus.', '127.0.0.1:9097'),
+  crash_loop_restarts: int('This many restarts of one part within crash_loop_window_seconds make a crash loop (alert PartCrashLooping).', {
+    default: 5,
+    min: 2,
+    max: 1000,
+  }),
+  crash_loop_window_seconds: int('Window of crash_loop_restarts; a part that stays up 60 s is healthy again.', {
+    default: 600,
+    min: 60,
+    max: 86_400,
+    unit: 's',
+  }),
+});
+
 const grafana = table('Grafana, for links in alerts.', {
   url: optionalStr("Where users open Grafana; unset, alert messages link to the console's Monitoring view instead.", {
     check: checkHttpUrl,
@@ -662,6 +677,7 @@ export const configSchema = table(
     alertmanager,
     alert_bridge: alertBridge,
     alerts_page: alertsPage,
+    supervisor,
     grafana,
   },
   {

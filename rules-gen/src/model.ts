@@ -19,12 +19,13 @@ export const ALERT_NAMES = [
   'ComponentDown',
   'ExporterDown',
   'AlertDeliveryFailing',
+  'PartCrashLooping',
   'Watchdog',
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
 
 /** Alerts that exist whatever alerts_config.enabled says: they watch the monitoring itself. */
-export const ALWAYS_ON: readonly AlertName[] = ['Watchdog', 'ExporterDown', 'AlertDeliveryFailing'];
+export const ALWAYS_ON: readonly AlertName[] = ['Watchdog', 'ExporterDown', 'AlertDeliveryFailing', 'PartCrashLooping'];
 
 export type RuleSeverity = AlertSeverity | 'none';
 
@@ -37,6 +38,7 @@ export const JOBS = {
   bridge: 'alert-bridge',
   prometheus: 'prometheus',
   alertmanager: 'alertmanager',
+  supervisor: 'traderadmin-up',
 } as const;
 
 /**
@@ -102,7 +104,7 @@ export interface Model {
   alerts: AlertRule[];
   channels: ChannelRoute[];
   /** host:port that other local processes use to reach each part. */
-  targets: { exporter: string; bridge: string; prometheus: string; alertmanager: string };
+  targets: { exporter: string; bridge: string; prometheus: string; alertmanager: string; supervisor: string };
   bridgeUrl: string;
 }
 
@@ -411,6 +413,21 @@ function alertRules(c: Config): AlertRule[] {
     source: 'alert_bridge',
   });
   rules.push({
+    alert: 'PartCrashLooping',
+    variant: 'supervisor',
+    expr: 'max by (part) (traderadmin_part_crash_looping) == 1',
+    forSeconds: 0,
+    severity: 'critical',
+    summary: ['A part of the stack keeps crashing: ', { label: 'part' }],
+    description: [
+      '"traderadmin up" restarted ',
+      { label: 'part' },
+      ` at least ${c.supervisor.crash_loop_restarts} times within ${c.supervisor.crash_loop_window_seconds} s (supervisor.crash_loop_restarts) and keeps restarting it with backoff. Its output is in the log of up (journalctl -u traderadmin when it runs as a service).`,
+    ],
+    dashboard: 'delivery',
+    source: 'supervisor.crash_loop_restarts',
+  });
+  rules.push({
     alert: 'Watchdog',
     variant: 'always',
     expr: 'vector(1)',
@@ -453,6 +470,7 @@ export function buildModel(loaded: Pick<LoadedConfig, 'config' | 'sha256' | 'fil
       bridge,
       prometheus: connectAddress(c.prometheus.listen),
       alertmanager: connectAddress(c.alertmanager.listen),
+      supervisor: connectAddress(c.supervisor.listen),
     },
     bridgeUrl: `http://${bridge}`,
   };

@@ -35,6 +35,8 @@ export function prometheusYaml(model: Model): { text: string; secrets: SecretFil
       job(JOBS.bridge, model.targets.bridge),
       job(JOBS.prometheus, model.targets.prometheus),
       job(JOBS.alertmanager, model.targets.alertmanager),
+      // traderadmin up's own /metrics: restarts and crash loops of every part (PartCrashLooping).
+      job(JOBS.supervisor, model.targets.supervisor),
     ],
   };
   if (c.prometheus.remote_write.length > 0) {

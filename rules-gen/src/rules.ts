@@ -34,7 +34,7 @@ export function rulesYaml(model: Model): string {
   }
   const intro = model.config.alerts_config.enabled
     ? ''
-    : '# alerts_config.enabled = false: threshold alerts are off; the recording rules and the\n# alerts that watch the monitoring itself (Watchdog, ExporterDown, AlertDeliveryFailing) stay.\n';
+    : '# alerts_config.enabled = false: threshold alerts are off; the recording rules and the\n# alerts that watch the monitoring itself (Watchdog, ExporterDown, AlertDeliveryFailing, PartCrashLooping) stay.\n';
   return (
     header(model.sourceName, model.sha256, 'Prometheus rules for TraderAdmin Monitoring.') +
     intro +

@@ -422,6 +422,26 @@ function delivery(s: Suite): TestGroup[] {
   ];
 }
 
+function partCrashLooping(s: Suite): TestGroup[] {
+  const rule = s.rule('PartCrashLooping');
+  const looping = (part: string, values: string) => ({
+    series: selector('traderadmin_part_crash_looping', { part, instance: 'up:9097', job: JOBS.supervisor }),
+    values,
+  });
+  return [
+    {
+      name: 'PartCrashLooping: fires at the first evaluation where the supervisor flags a crash loop, for that part only, and resolves',
+      interval: s.t(1),
+      input_series: [looping('bridge', '0 0 1 1 0'), looping('exporter', '0+0x4')],
+      alert_rule_test: [
+        { eval_time: s.t(1), alertname: rule.alert, exp_alerts: [] },
+        { eval_time: s.t(2), alertname: rule.alert, exp_alerts: [expect(s.model, rule, { part: 'bridge' }, 1)] },
+        { eval_time: s.t(4), alertname: rule.alert, exp_alerts: [] },
+      ],
+    },
+  ];
+}
+
 function watchdog(s: Suite): TestGroup[] {
   const rule = s.rule('Watchdog');
   return [
@@ -527,6 +547,7 @@ export function testFiles(model: Model): Map<string, string> {
     ['Watchdog', watchdog(s)],
     ['ExporterDown', exporterDown(s)],
     ['AlertDeliveryFailing', delivery(s)],
+    ['PartCrashLooping', partCrashLooping(s)],
   ];
   if (model.config.alerts_config.enabled) {
     suites.push(

@@ -19,10 +19,10 @@ describe('traderadmin generate', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^reading .*config\.example\.toml \(sha256 [0-9a-f]{12}\)$/m);
     expect(res.stdout).toContain(`written   ${path.join(out, 'rules.yml')}`);
-    expect(res.stdout).toMatch(/✓ 14 files in .* \(14 written, 0 unchanged\)/);
+    expect(res.stdout).toMatch(/✓ 15 files in .* \(15 written, 0 unchanged\)/);
     expect(readdirSync(out).sort()).toEqual(['alertmanager.yml', 'prometheus.yml', 'rules.yml', 'tests']);
     const again = cli(['generate', '--config', EXAMPLE_FILE, '--out', out]);
-    expect(again.stdout).toMatch(/\(0 written, 14 unchanged\)/);
+    expect(again.stdout).toMatch(/\(0 written, 15 unchanged\)/);
   });
 
   it('an invalid config writes nothing, exits 1 and lists every problem with line and key', () => {

@@ -211,21 +211,27 @@ describe('generate', () => {
     expect(rulesOf(text(gen({ 'exporter.heartbeat_components': '[]' }), 'rules.yml')).some((r) => r.alert === 'ComponentDown')).toBe(false);
   });
 
-  it('alerts_config.enabled = false keeps recording rules, Watchdog, ExporterDown and AlertDeliveryFailing only', () => {
+  it('alerts_config.enabled = false keeps recording rules, Watchdog, ExporterDown, AlertDeliveryFailing and PartCrashLooping only', () => {
     const files = gen({ 'alerts_config.enabled': 'false' });
     const rules = rulesOf(text(files, 'rules.yml'));
-    expect(rules.filter((r) => r.alert).map((r) => r.alert)).toEqual(['ExporterDown', 'AlertDeliveryFailing', 'Watchdog']);
+    expect(rules.filter((r) => r.alert).map((r) => r.alert)).toEqual([
+      'ExporterDown',
+      'AlertDeliveryFailing',
+      'PartCrashLooping',
+      'Watchdog',
+    ]);
     expect(rules.filter((r) => r.record)).toHaveLength(6);
     expect([...files.keys()].filter((p) => p.startsWith('tests/'))).toEqual([
       'tests/AlertDeliveryFailing.yml',
       'tests/ExporterDown.yml',
+      'tests/PartCrashLooping.yml',
       'tests/Watchdog.yml',
       'tests/recording-rules.yml',
       'tests/thresholds-disabled.yml',
     ]);
   });
 
-  it('prometheus.yml scrapes the four parts at the configured intervals, wildcard listens as loopback', () => {
+  it('prometheus.yml scrapes the four parts and up itself at the configured intervals, wildcard listens as loopback', () => {
     const files = gen(
       {
         'prometheus.scrape_interval_seconds': '15',
@@ -245,6 +251,7 @@ describe('generate', () => {
       ['alert-bridge', '127.0.0.1:9095'],
       ['prometheus', '127.0.0.1:9090'],
       ['alertmanager', '127.0.0.1:9093'],
+      ['traderadmin-up', '127.0.0.1:9097'],
     ]);
     // Alerts read the account-level scope; the positions come on their own job, never faster.
     expect(doc.scrape_configs[0]).toMatchObject({ params: { scope: ['account'] } });

@@ -1,7 +1,8 @@
 /**
  * `traderadmin up`: the whole local stack in the foreground — the IB Gateway emulator (unless a
  * real gateway is configured), the exporter, the alert bridge, Prometheus and Alertmanager with
- * generated configuration — until Ctrl-C, which stops everything cleanly.
+ * generated configuration — until Ctrl-C, which stops everything cleanly. A part that dies is
+ * restarted (stack/supervisor.ts); up's own /metrics count the restarts.
  */
 import { Command } from 'commander';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
 } from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
 import { BIN, CONFIG_ENV, CONFIG_HELP, EXAMPLE_CONFIG, dataDirFor, defaultConfig } from '../paths.js';
+import { servePartMetrics } from '../stack/metrics.js';
 import { httpReady, Supervisor, type ServiceSpec } from '../stack/supervisor.js';
 
 const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
@@ -43,6 +45,7 @@ function listenAddresses(config: Config): Array<{ key: string; listen: string }>
     { key: 'prometheus.listen', listen: config.prometheus.listen },
     { key: 'alertmanager.listen', listen: config.alertmanager.listen },
     { key: 'alerts_page.listen', listen: config.alerts_page.listen },
+    { key: 'supervisor.listen', listen: config.supervisor.listen },
   ];
   if (config.broker.mode === 'emulator') {
     list.push({ key: 'broker.port', listen: `${config.broker.host}:${config.broker.port}` });
@@ -251,7 +254,17 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
 
       const commands = new Set((this.parent?.commands ?? []).map((c) => c.name()));
       const services = stackServices(loaded, dataDir, commands);
-      const supervisor = new Supervisor({ log: (line) => o.out(line) });
+      const supervisor = new Supervisor({
+        log: (line) => o.out(line),
+        crashLoopRestarts: loaded.config.supervisor.crash_loop_restarts,
+        crashLoopWindowMs: loaded.config.supervisor.crash_loop_window_seconds * 1000,
+      });
+      const metricsAt = parseListen(loaded.config.supervisor.listen)!;
+      const metricsServer = await servePartMetrics(metricsAt.host, metricsAt.port, () => supervisor.state());
+      const stopEverything = async () => {
+        await supervisor.stopAll();
+        await new Promise((resolve) => metricsServer.close(resolve));
+      };
       let interrupted = false;
       const interrupt = new Promise<string>((resolve) => {
         const onSignal = () => {
@@ -270,7 +283,7 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
           await supervisor.start(service);
         }
       } catch (error) {
-        await supervisor.stopAll();
+        await stopEverything();
         if (interrupted) return setExit(0);
         o.err(paint(o, 'red', `✗ ${(error as Error).message}: the stack was stopped`));
         return setExit(1);
@@ -293,6 +306,7 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
         ['Alertmanager (API)', `${url(c.alertmanager.listen)}/api/v2/alerts`],
         ['Alert bridge', commands.has('bridge') ? url(c.alert_bridge.listen) : undefined],
         ['Console', commands.has('page') ? url(c.alerts_page.listen) : undefined],
+        ['Supervisor metrics', `${url(c.supervisor.listen)}/metrics`],
         ['Emulator control API', c.broker.mode === 'emulator' ? `${url(c.emulator.control_listen)}/control/state` : undefined],
         ['Grafana dashboards', 'docker compose up (see README), then http://127.0.0.1:3000'],
       ];
@@ -301,14 +315,10 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
       const pidFile = path.join(dataDir, 'up.pid');
       const stopReloading = reloadOnHangup(supervisor, pidFile, o);
 
-      const reason = await Promise.race([supervisor.whenOneDies(), interrupt]);
+      // A part that dies is restarted by the supervisor: only Ctrl-C / SIGTERM stops the stack.
+      await interrupt;
       stopReloading();
-      if (reason) {
-        o.err(paint(o, 'red', `✗ ${reason}: stopping the stack`));
-        await supervisor.stopAll();
-        return setExit(1);
-      }
-      await supervisor.stopAll();
+      await stopEverything();
       o.out('stopped');
       setExit(0);
     });
