@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWebhookPeer, waitFor, type WebhookPeer } from '@traderadmin/test-support';
 import { BIN, scratchConfig } from './helpers.js';
@@ -14,6 +15,7 @@ import { BIN, scratchConfig } from './helpers.js';
 let up: ChildProcess;
 let output = '';
 let ports: Record<string, number>;
+let dir: string;
 let peer: WebhookPeer;
 const at = (name: string) => `http://127.0.0.1:${ports[name]}`;
 
@@ -62,6 +64,7 @@ beforeAll(async () => {
   );
   expect(readFileSync(scratch.file, 'utf8')).toContain(`urls = ["${peer.url}/hook"]`);
   ports = scratch.ports;
+  dir = scratch.dir;
   up = spawn(process.execPath, [BIN, 'up', '--config', scratch.file], { cwd: scratch.dir, stdio: ['ignore', 'pipe', 'pipe'] });
   up.stdout!.on('data', (d) => (output += d));
   up.stderr!.on('data', (d) => (output += d));
@@ -99,7 +102,11 @@ it('an alert raised while the bridge is dead is delivered once after it is back'
   // One slow order fires OrderLatencyHigh at the next evaluation; Alertmanager sends it to the dead bridge, and retries.
   const res = await fetch(`${at('exporter')}/api/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // The local token up writes for the events API.
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${readFileSync(path.join(dir, 'data/secrets/token'), 'utf8').trim()}`,
+    },
     body: JSON.stringify({ type: 'order_latency', account: 'DU1234567', stage: 'fill', latency_ms: 5000 }),
   });
   expect(res.status).toBe(200);
