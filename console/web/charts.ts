@@ -62,6 +62,13 @@ export class Chart {
     this.plotArea.hidden = !hasData;
     const data = [times, ...columns.map((c) => Array.from(c, (v) => (v === null || !Number.isFinite(v) ? null : v)))] as uPlot.AlignedData;
     this.data = data;
+    // What is drawn, for tests and for anyone reading the page without the canvas.
+    const first = data[1] ?? [];
+    let lastIndex = first.length - 1;
+    while (lastIndex >= 0 && first[lastIndex] === null) lastIndex--;
+    this.element.dataset.points = String(first.filter((v) => v !== null).length);
+    this.element.dataset.last = lastIndex >= 0 ? String(first[lastIndex]) : '';
+    this.element.dataset.lastTime = lastIndex >= 0 ? String(times[lastIndex]) : '';
     if (series && series.map((s) => s.label).join('|') !== this.series.map((s) => s.label).join('|')) {
       this.series = series;
       this.redraw();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { queryPanel } from '@traderadmin/grafana';
 import { promQuery } from '@traderadmin/test-support';
 import { ACCOUNT } from '../support/chain.js';
+import { openConsole, within } from '../support/console.js';
 import type { TraderWorld } from '../support/world.js';
 
 /** The equity series of the dashboard's "Equity curve" panel, queried as Grafana would. */
@@ -67,4 +68,17 @@ Then('the Equity Curve line chart updates accordingly', async function (this: Tr
   assert.ok(Math.abs(last - equity) / equity < 0.01, `curve ends at ${last}, the account is at ${equity}`);
   // And it moves: the prices of the open position move the equity between points.
   assert.ok(new Set(after.values).size > 1, 'the curve is flat');
+
+  // The console's equity chart (uPlot, headless Chromium) draws the same curve and moves on
+  // with the next scrape; its newest point is the exporter's equity.
+  const page = await openConsole(this, `/monitoring?account=${ACCOUNT}&range=1h`);
+  const chart = page.locator('[data-chart="equity-curve"]');
+  await within(15, 'the console draws the equity curve', async () => Number(await chart.getAttribute('data-points')) >= 3);
+  assert.equal(await chart.locator('canvas').count(), 1, 'no canvas in the equity chart');
+  const drawnAt = Number(await chart.getAttribute('data-last-time'));
+  await within(12, 'the console chart moves on', async () => Number(await chart.getAttribute('data-last-time')) > drawnAt);
+  const shown = Number(await chart.getAttribute('data-last'));
+  const now = (await (await fetch(`${chain.exporter.url}/api/v1/metrics`)).json()) as typeof snapshot;
+  const current = now.accounts[ACCOUNT].portfolio.equity;
+  assert.ok(Math.abs(shown - current) / current < 0.01, `the console's curve ends at ${shown}, the account is at ${current}`);
 });
