@@ -18,6 +18,7 @@ const BENCHMARKS = [
   { file: 'storm.ts', title: 'Alert storm: 1,000 alerts in a minute through Alertmanager and the bridge' },
   { file: 'chain.ts', title: 'Breach to notification on the whole chain, default timings' },
   { file: 'footprint.ts', title: 'Footprint: memory and CPU of the whole stack, idle' },
+  { file: 'console.ts', title: 'Console: refresh cost, first render, bundle' },
 ];
 const only = process.argv.slice(2);
 // Benchmarks that start `traderadmin up` run the compiled dist/: build it when stale.

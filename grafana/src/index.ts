@@ -13,6 +13,7 @@ export {
 } from './dashboards/index.js';
 export type { DashboardOptions } from './dashboards/index.js';
 export { DASHBOARDS_DIR, renderDashboards, writeDashboards } from './generate.js';
+export { currencyOverrides, dashboardOptions, GRAFANA_CURRENCIES } from './dashboards/common.js';
 export type { WriteDashboardsResult } from './generate.js';
 export { metricNames, promqlSyntaxErrors, substituteVariables } from './promql.js';
 export type { PromqlSyntaxError, VariableValues } from './promql.js';

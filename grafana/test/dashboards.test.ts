@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARDS_DIR, renderDashboards, writeDashboards } from '../src/generate.js';
+import { dashboardOptions } from '../src/dashboards/common.js';
 import { ALERTMANAGER, DASHBOARD_UIDS, EQUITY_PANEL_ID, PROMETHEUS, PROVISIONED_UIDS } from '../src/datasources.js';
 import { allPanels, dashboardQueries, provisionedDatasources, slugify, validateDashboard } from '../src/validate.js';
 import { EQUITY_PANEL_TITLE } from '../src/dashboards/index.js';
@@ -229,5 +230,52 @@ describe('provisioning', () => {
     const plugin = JSON.parse(readFileSync(path.join(root, 'panel/src/plugin.json'), 'utf8')) as Json;
     expect(plugin.id).toBe(EQUITY_PANEL_ID);
     expect(plugin.type).toBe('panel');
+  });
+});
+
+describe('dashboards from config.toml', () => {
+  const overviewOf = (text: string) => allPanels(JSON.parse(text) as never) as unknown as Json[];
+  const byTitle = (panels: Json[], title: string) => panels.find((p) => p.title === title)!;
+  const steps = (p: Json) =>
+    (
+      p.fieldConfig as { defaults: { thresholds: { steps: Array<{ value: number | null; color: string }> } } }
+    ).defaults.thresholds.steps.map((s) => [s.value, s.color]);
+  const text = renderDashboards(
+    dashboardOptions({
+      alerts_config: { thresholds: { max_portfolio_drawdown_percentage_today: 3, max_order_latency_ms: 250, max_api_errors_per_hour: 4 } },
+    }),
+  ).get('trading-overview.json')!;
+  const panels = overviewOf(text);
+
+  it('draws the drawdown limit and the latency threshold of the config, and colours by its limits', () => {
+    expect((byTitle(panels, EQUITY_PANEL_TITLE).options as Json).drawdownLimitPercent).toBe(3);
+    expect(steps(byTitle(panels, 'Drawdown today'))).toEqual([
+      [null, 'green'],
+      [0.015, 'orange'],
+      [0.03, 'red'],
+    ]);
+    expect(steps(byTitle(panels, 'Order latency'))).toEqual([
+      [null, 'transparent'],
+      [0.25, 'red'],
+    ]);
+    expect((byTitle(panels, 'Order latency').fieldConfig as { defaults: { custom: Json } }).defaults.custom.thresholdsStyle).toEqual({
+      mode: 'dashed',
+    });
+    expect(steps(byTitle(panels, 'API errors (last hour)')).at(-1)).toEqual([4, 'red']);
+  });
+
+  it("shows money in each account's currency: every money series' name ends with its currency", () => {
+    const equity = byTitle(panels, EQUITY_PANEL_TITLE).fieldConfig as {
+      overrides: Array<{ matcher: { options: string }; properties: Json[] }>;
+    };
+    const eur = equity.overrides.find((o) => new RegExp(o.matcher.options).test('Equity EUR'))!;
+    expect(eur.properties).toEqual([{ id: 'unit', value: 'currencyEUR' }]);
+    expect(equity.overrides.filter((o) => new RegExp(o.matcher.options).test('Equity USD'))).toHaveLength(1);
+    for (const title of ['Equity', 'Daily P&L', 'Average win / loss', 'Daily P&L trend']) {
+      const p = byTitle(panels, title);
+      expect(p, title).toBeDefined();
+      const legends = (p.targets as Json[]).map((t) => String(t.legendFormat));
+      for (const legend of legends) expect(legend, title).toMatch(/\{\{currency\}\}$/);
+    }
   });
 });

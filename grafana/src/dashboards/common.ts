@@ -65,17 +65,64 @@ export function upDownMapping(up: string, down: string): dashboard.ValueMap {
 }
 
 /**
- * Grafana unit for money. Money metrics are plain numbers in the account currency (contract:
- * `currency` label); Grafana has no unit from a label, so the generator takes one unit.
- * @default 'currencyUSD'
+ * What the dashboards take from config.toml (`dashboardOptions(config)`), so that the limits
+ * drawn and coloured are the ones the alerts use.
  */
 export interface DashboardOptions {
+  /**
+   * Grafana unit for money when the series carries no known `currency` (contract: money is a
+   * plain number labelled `currency`; series whose name ends in a known currency code get that
+   * currency's unit, see {@link currencyOverrides}). @default 'currencyUSD'
+   */
   moneyUnit?: string;
+  /** alerts_config.thresholds.max_portfolio_drawdown_percentage_today. @default 5 */
+  drawdownLimitPercent?: number;
+  /** alerts_config.thresholds.max_order_latency_ms, in seconds. @default 1 */
+  latencyThresholdSeconds?: number;
+  /** alerts_config.thresholds.max_api_errors_per_hour. @default 10 */
+  maxApiErrorsPerHour?: number;
 }
 
 /** Applies defaults to {@link DashboardOptions}. */
 export function defaults(options: DashboardOptions = {}): Required<DashboardOptions> {
-  return { moneyUnit: options.moneyUnit ?? 'currencyUSD' };
+  return {
+    moneyUnit: options.moneyUnit ?? 'currencyUSD',
+    drawdownLimitPercent: options.drawdownLimitPercent ?? 5,
+    latencyThresholdSeconds: options.latencyThresholdSeconds ?? 1,
+    maxApiErrorsPerHour: options.maxApiErrorsPerHour ?? 10,
+  };
+}
+
+/** The dashboards' options from a loaded config.toml. */
+export function dashboardOptions(
+  config: {
+    alerts_config: {
+      thresholds: { max_portfolio_drawdown_percentage_today: number; max_order_latency_ms: number; max_api_errors_per_hour: number };
+    };
+  },
+  moneyUnit?: string,
+): DashboardOptions {
+  const t = config.alerts_config.thresholds;
+  return {
+    moneyUnit,
+    drawdownLimitPercent: t.max_portfolio_drawdown_percentage_today,
+    latencyThresholdSeconds: t.max_order_latency_ms / 1000,
+    maxApiErrorsPerHour: t.max_api_errors_per_hour,
+  };
+}
+
+/** The currencies Grafana has a unit for (currencyXXX). */
+export const GRAFANA_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'DKK', 'NOK', 'SEK', 'CZK', 'PLN', 'INR', 'KRW', 'BRL', 'ZAR', 'ISK'];
+
+/**
+ * Field overrides giving each money series the unit of its account's currency: every money
+ * query's legend ends with its `currency` label, so a series named "… EUR" is shown in euros.
+ */
+export function currencyOverrides(): Array<{ matcher: { id: string; options: string }; properties: Array<{ id: string; value: string }> }> {
+  return GRAFANA_CURRENCIES.map((code) => ({
+    matcher: { id: 'byRegexp', options: `^(.* )?${code}$` },
+    properties: [{ id: 'unit', value: `currency${code}` }],
+  }));
 }
 
 /** The alerts configuration page (`traderadmin page`, alerts_page.listen), linked from every dashboard. */

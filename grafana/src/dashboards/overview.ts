@@ -22,9 +22,21 @@ import {
   BigValueTextMode,
   ReduceDataOptionsBuilder,
   GraphGradientMode,
+  GraphThresholdsStyleConfigBuilder,
+  GraphThresholdsStyleMode,
 } from '@grafana/grafana-foundation-sdk/common';
 import { DASHBOARD_UIDS, EQUITY_PANEL_ID, PROMETHEUS } from '../datasources.js';
-import { alertsPageLink, colour, defaults, grid, prom, thresholds, upDownMapping, type DashboardOptions } from './common.js';
+import {
+  alertsPageLink,
+  colour,
+  currencyOverrides,
+  defaults,
+  grid,
+  prom,
+  thresholds,
+  upDownMapping,
+  type DashboardOptions,
+} from './common.js';
 
 /** Label matcher of the selected account, used by every account-scoped query. */
 const ACC = 'account="$account"';
@@ -65,9 +77,12 @@ function tooltipAll(): VizTooltipOptionsBuilder {
 
 /** Builds the "Trading overview" dashboard model. */
 export function overviewDashboard(options: DashboardOptions = {}): dashboard.Dashboard {
-  const { moneyUnit } = defaults(options);
+  // The limits drawn and coloured are config.toml's (dashboardOptions(config)); money follows each series' currency.
+  const { moneyUnit, drawdownLimitPercent, latencyThresholdSeconds, maxApiErrorsPerHour } = defaults(options);
+  const drawdownLimit = drawdownLimitPercent / 100;
   const money = (title: string, expr: string, description: string, signed = false) =>
     stat(title, moneyUnit, description)
+      .overrides(currencyOverrides())
       .decimals(2)
       .withTarget(prom('A', expr, { legend: '{{currency}}' }))
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
@@ -224,8 +239,9 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       'Average P&L of today’s winning and losing trades (recording rules account:trader_avg_win_today:currency and account:trader_avg_loss_today:currency).',
     )
       .decimals(2)
-      .withTarget(prom('A', `account:trader_avg_win_today:currency{${ACC}}`, { legend: 'Avg win' }))
-      .withTarget(prom('B', `account:trader_avg_loss_today:currency{${ACC}}`, { legend: 'Avg loss' }))
+      .withTarget(prom('A', `account:trader_avg_win_today:currency{${ACC}}`, { legend: 'Avg win {{currency}}' }))
+      .withTarget(prom('B', `account:trader_avg_loss_today:currency{${ACC}}`, { legend: 'Avg loss {{currency}}' }))
+      .overrides(currencyOverrides())
       .textMode(BigValueTextMode.ValueAndName)
       .graphMode(BigValueGraphMode.None)
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
@@ -250,7 +266,7 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .textMode(BigValueTextMode.ValueAndName)
       .graphMode(BigValueGraphMode.None)
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
-      .thresholds(thresholds([null, 'green'], [0.5, 'orange'], [1, 'red']))
+      .thresholds(thresholds([null, 'green'], [latencyThresholdSeconds / 2, 'orange'], [latencyThresholdSeconds, 'red']))
       .noValue('no orders')
       .id(next())
       .gridPos(grid(12, 4, 4, 4)),
@@ -264,7 +280,7 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .decimals(0)
       .withTarget(prom('A', 'sum(component:trader_api_errors:increase1h) or vector(0)', { legend: 'errors' }))
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
-      .thresholds(thresholds([null, 'green'], [1, 'orange'], [10, 'red']))
+      .thresholds(thresholds([null, 'green'], [1, 'orange'], [maxApiErrorsPerHour, 'red']))
       .id(next())
       .gridPos(grid(16, 4, 4, 4)),
   );
@@ -277,7 +293,7 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .decimals(2)
       .withTarget(prom('A', `account:trader_drawdown_today:ratio{${ACC}}`, { legend: '{{currency}}' }))
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
-      .thresholds(thresholds([null, 'green'], [0.02, 'orange'], [0.05, 'red']))
+      .thresholds(thresholds([null, 'green'], [drawdownLimit / 2, 'orange'], [drawdownLimit, 'red']))
       .id(next())
       .gridPos(grid(20, 4, 4, 4)),
   );
@@ -299,10 +315,10 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
         limitRefId: 'limit',
         showHighWater: true,
         showMarkers: true,
-        drawdownLimitPercent: 5,
+        drawdownLimitPercent,
         drawdownHeightPercent: 30,
       })
-      .fieldConfig({ defaults: { unit: moneyUnit, decimals: 2 }, overrides: [] })
+      .fieldConfig({ defaults: { unit: moneyUnit, decimals: 2 }, overrides: currencyOverrides() })
       .id(next())
       .gridPos(grid(0, 8, 16, 12)),
   );
@@ -360,6 +376,7 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .withTarget(prom('A', `trader_daily_pnl{${ACC}}`, { legend: 'Daily P&L {{currency}}' }))
       .withTarget(prom('B', `trader_realized_pnl_today{${ACC}}`, { legend: 'Realized {{currency}}' }))
       .unit(moneyUnit)
+      .overrides(currencyOverrides())
       .decimals(2)
       .colorScheme(colour(dashboard.FieldColorModeId.PaletteClassic))
       .fillOpacity(15)
@@ -394,6 +411,9 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       )
       .withTarget(prom('D', `max by (stage) (trader_order_latency_max_seconds{${ACC}})`, { legend: 'max {{stage}}' }))
       .unit('s')
+      // max_order_latency_ms drawn as a line: the limit OrderLatencyHigh fires above.
+      .thresholds(thresholds([null, 'transparent'], [latencyThresholdSeconds, 'red']))
+      .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed))
       .colorScheme(colour(dashboard.FieldColorModeId.PaletteClassic))
       .spanNulls(true)
       .legend(legendTable())
