@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { upCommand } from './commands/up.js';
+import { serviceCommand } from './commands/service.js';
 import { applyCommand } from './commands/apply.js';
 import { diffCommand } from './commands/diff.js';
 import { explainCommand } from './commands/explain.js';
@@ -38,6 +39,7 @@ export function buildProgram(o: Output, setExit: (code: number) => void): Comman
   program.addCommand(diffCommand(o, setExit));
   program.addCommand(applyCommand(o, setExit));
   program.addCommand(upCommand(o, setExit));
+  program.addCommand(serviceCommand(o, setExit));
   program.addCommand(pageCommand(o, setExit));
   // addCommand() does not pass on exitOverride and output settings the way command() does.
   for (const command of program.commands) command.copyInheritedSettings(program);
