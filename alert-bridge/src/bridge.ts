@@ -40,6 +40,7 @@ import { Watchdog } from './watchdog.js';
 import { connectUrl, httpStackReader } from './stack.js';
 import { startTelegramBot, type RunningTelegramBot } from './telegram/bot.js';
 import { SilenceKeys } from './telegram/keys.js';
+import { DailySummary } from './summary/daily.js';
 
 /** Everything the bridge takes from outside; all optional. */
 export interface BridgeDeps {
@@ -76,6 +77,8 @@ export interface BridgeDeps {
   exporterApiUrl?: string;
   /** Prometheus base URL for the daily summary. @default http://<prometheus.listen> */
   prometheusApiUrl?: string;
+  /** How often the daily summary schedule is looked at; 0 disables the timer (tests call checkDailySummary()). @default 30000 */
+  summaryCheckMs?: number;
 }
 
 /** A running bridge. */
@@ -92,6 +95,8 @@ export interface RunningBridge {
   metrics: BridgeMetrics;
   /** Runs the watchdog check now. */
   checkWatchdog(): Promise<void>;
+  /** Queues the daily summaries that are due now. */
+  checkDailySummary(): Promise<void>;
   /** Data folder in use. */
   dataDir: string;
 }
@@ -340,6 +345,22 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     });
   };
   let telegramBot: RunningTelegramBot | undefined;
+  const dailySummary = new DailySummary({
+    schedule: () => {
+      const out: Partial<Record<ChannelName, string>> = {};
+      for (const c of CHANNELS) {
+        const n = cfg().alerts_config.notifications[c] as { enabled: boolean; daily_summary_at?: string };
+        if (n.enabled && n.daily_summary_at) out[c] = n.daily_summary_at;
+      }
+      return out;
+    },
+    timeZone: () => cfg().trading.timezone,
+    now: () => clock.now(),
+    stack,
+    enqueue: async (channel, n) => void (await enqueue(channel, n, newReceiptId(clock.now()))),
+    dir: dataDir,
+    logger,
+  });
   let accepting = true;
   let closing: Promise<void> | undefined;
 
@@ -470,6 +491,11 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   worker.start();
   heartbeat.start();
   telegramBot = startBot(loaded.config);
+  const summaryEvery = deps.summaryCheckMs ?? 30_000;
+  const summaryTimer =
+    summaryEvery > 0
+      ? setInterval(() => void dailySummary.check().catch((error) => logger.error('daily summary check failed', { error })), summaryEvery)
+      : undefined;
   const checkEvery = deps.watchdogCheckMs ?? 5000;
   const watchdogTimer =
     checkEvery > 0
@@ -487,6 +513,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     closing ??= (async () => {
       accepting = false;
       clearInterval(watchdogTimer);
+      clearInterval(summaryTimer);
       clearInterval(pruneTimer);
       await heartbeat.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -509,6 +536,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     outbox,
     metrics,
     checkWatchdog: () => watchdog.check(),
+    checkDailySummary: () => dailySummary.check(),
     dataDir,
   };
 }

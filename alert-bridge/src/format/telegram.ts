@@ -72,7 +72,7 @@ export function renderTelegram(notifications: Notification[], links: LinkContext
   const head = `<b>${escapeHtml(view.tag)}${view.tag === 'FIRING' && view.severity !== 'none' ? ` ${escapeHtml(view.severity)}` : ''}: ${escapeHtml(cut(view.title, 300))}</b>`;
   const footer = `<i>TraderAdmin · notification ${escapeHtml(cut(id, 100))}</i>`;
   const parts = [head];
-  if (view.message) parts.push(escapeHtml(cut(view.message, 1500)));
+  if (view.message) parts.push(escapeHtml(cut(view.message, view.kind === 'summary' ? 3500 : 1500)));
   const alerts = [...view.firing, ...view.resolved];
   // Room for the "+N more" line and the footer.
   const budget = TELEGRAM_LIMITS.text - footer.length - 60;
