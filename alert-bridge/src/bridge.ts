@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
@@ -30,6 +31,7 @@ import { Redactor, jsonLogger, redactingLogger, type Logger } from './logger.js'
 import { createMetrics, type BridgeMetrics } from './metrics.js';
 import { buildNotifiers } from './notifiers/index.js';
 import { idempotencyKey } from './outbox/key.js';
+import { lockDataDir } from './outbox/lock.js';
 import { Outbox } from './outbox/store.js';
 import { filterBySeverity } from './payload.js';
 import { SilenceClient } from './silences.js';
@@ -176,7 +178,18 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     buildNotifiers({ config, links: linksOf(config), fetch: fetchFn, clock, timeoutMs: deps.providerTimeoutMs, env, telegramKeys });
   let notifiers = build(loaded.config);
 
-  const outbox = await Outbox.open({ dir: path.join(dataDir, 'outbox'), clock, logger });
+  // One bridge per data folder: a second one would deliver every entry twice.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const unlock = lockDataDir(dataDir);
+  const prunedAtStart: Array<'pending' | 'dead'> = [];
+  let countPrune = (list: 'pending' | 'dead'): void => void prunedAtStart.push(list);
+  let outbox: Outbox;
+  try {
+    outbox = await Outbox.open({ dir: path.join(dataDir, 'outbox'), clock, logger, onPrune: (list) => countPrune(list) });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const metrics = createMetrics({
     pending: () => outbox.pending(),
     dead: () => outbox.dead(),
@@ -184,6 +197,10 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     // Read at scrape time, after the watchdog below exists.
     lastWatchdogMs: () => watchdog.lastBeatMs(),
   });
+  countPrune = (list) => {
+    metrics.pruned.inc({ list });
+  };
+  for (const list of prunedAtStart) countPrune(list);
 
   const worker = new DeliveryWorker({
     outbox,
@@ -479,9 +496,12 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   const listen = /:0$/.test(listenText) ? { host: listenText.slice(0, -2).replace(/^\[|\]$/g, ''), port: 0 } : parseListen(listenText);
   if (!listen) throw new Error(`listen address ${listenText} is not HOST:PORT`);
   const app = createApp(api, { listenHost: listen.host });
-  const server: Server = await new Promise((resolve, reject) => {
+  const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(listen.port, listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     s.once('error', reject);
+  }).catch((error: unknown) => {
+    unlock();
+    throw error;
   });
   hardenServer(server);
   const address = server.address() as AddressInfo;
@@ -523,6 +543,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
       server.closeAllConnections();
       await closed;
       for (const n of notifiers.values()) await n.close().catch(() => undefined);
+      unlock();
       logger.info('alert bridge stopped', { pending: outbox.pending().length });
     })();
     return closing;

@@ -25,6 +25,7 @@ export const METRIC_NAMES = {
   queueDepth: 'alert_bridge_queue_depth',
   oldestAge: 'alert_bridge_oldest_queued_age_seconds',
   deadLetters: 'alert_bridge_dead_letters',
+  pruned: 'alert_bridge_outbox_pruned_total',
 } as const;
 
 export interface BridgeMetrics {
@@ -34,6 +35,8 @@ export interface BridgeMetrics {
   sent: Counter<'channel'>;
   failed: Counter<'channel' | 'reason'>;
   latency: Histogram<'channel' | 'since'>;
+  /** Entries dropped because the pending or dead-letter list was full (list = pending, dead). */
+  pruned: Counter<'list'>;
   /** Counts a failed attempt. */
   fail(channel: ChannelName, reason: FailureReason): void;
 }
@@ -117,5 +120,12 @@ export function createMetrics(state: QueueState, options: { defaultMetrics?: boo
     deduplicated.inc({ channel: c }, 0);
     sent.inc({ channel: c }, 0);
   }
-  return { registry, received, deduplicated, sent, failed, latency, fail: (channel, reason) => failed.inc({ channel, reason }) };
+  const pruned = new Counter({
+    name: METRIC_NAMES.pruned,
+    help: 'Outbox entries dropped, oldest first, because the pending or dead-letter list was full (list = pending, dead).',
+    labelNames: ['list'],
+    registers: [registry],
+  });
+  for (const list of ['pending', 'dead']) pruned.inc({ list }, 0);
+  return { registry, received, deduplicated, sent, failed, latency, pruned, fail: (channel, reason) => failed.inc({ channel, reason }) };
 }

@@ -241,6 +241,15 @@ describe('operations endpoints', () => {
   });
 });
 
+describe('one bridge per data folder', () => {
+  it('refuses to start a second bridge on the same outbox, naming the running one', async () => {
+    await expect(start(configFile, { logger: captureLogger() })).rejects.toThrow(
+      new RegExp(`another alert bridge \\(pid ${process.pid}\\) already uses ${bridge.dataDir}`),
+    );
+    expect((await fetch(`${bridge.url}/healthz`)).ok).toBe(true);
+  });
+});
+
 describe('reload', () => {
   it('swaps a valid config, and keeps the old one (400 with the problems) for an invalid one', async () => {
     writeConfig({ dir: tmp.dir, peers, emailTo: ['new@example.com'], disabled: ['sms'], bridge: 'watchdog_timeout_seconds = 60' });

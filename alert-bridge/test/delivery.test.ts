@@ -227,7 +227,7 @@ describe('delivery to every channel', () => {
     peers.twilio.behave({});
     const res = await fetch(`${bridge.url}/api/v1/dead-letters/${dead.id}/retry`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${BRIDGE_TOKEN}` },
+      headers: { authorization: `Bearer ${BRIDGE_TOKEN}`, 'content-type': 'application/json' },
     });
     expect(res.status).toBe(200);
     await waitFor(

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../src/outbox/store.js';
@@ -102,6 +102,62 @@ describe('outbox', () => {
     expect(again.pending()).toEqual([]);
     expect(existsSync(path.join(dir, 'pending', 'broken.json.corrupt'))).toBe(true);
     expect(logger.lines.join('\n')).toContain('unreadable outbox file kept aside');
+  });
+
+  it('keeps the pending and dead lists bounded: the oldest go first, each counted and logged', async () => {
+    const tmp = tempDir('outbox-');
+    dirs.push(tmp);
+    const dir = path.join(tmp.dir, 'outbox');
+    const logger = captureLogger();
+    const pruned: string[] = [];
+    const outbox = await Outbox.open({
+      dir,
+      clock,
+      logger,
+      maxPending: 3,
+      maxDead: 1,
+      onPrune: (list, e) => pruned.push(`${list}:${e.recipient}`),
+    });
+    for (const r of ['1', '2', '3', '4', '5']) {
+      clock.t += 1000;
+      await outbox.enqueue([entry(`${r}@x.test`)]);
+    }
+    expect(outbox.pending().map((e) => e.recipient)).toEqual(['3@x.test', '4@x.test', '5@x.test']);
+    expect(readdirSync(path.join(dir, 'pending'))).toHaveLength(3);
+    for (const e of outbox.pending().slice(0, 2)) {
+      clock.t += 1000;
+      await outbox.markDead(e);
+    }
+    expect(outbox.dead().map((e) => e.recipient)).toEqual(['4@x.test']);
+    expect(pruned).toEqual(['pending:1@x.test', 'pending:2@x.test', 'dead:3@x.test']);
+    expect(logger.lines.filter((l) => l.includes('list full: oldest entries pruned'))).toHaveLength(3);
+  });
+
+  it('remembers a delivery whose marker cannot be written: never sent again, the failure logged and not ready', async () => {
+    const tmp = tempDir('outbox-');
+    dirs.push(tmp);
+    const dir = path.join(tmp.dir, 'outbox');
+    const logger = captureLogger();
+    const outbox = await Outbox.open({ dir, clock, logger });
+    const a = entry('a@x.test');
+    await outbox.enqueue([a]);
+    // The markers' folder is gone and a file sits in its place: every marker write fails (as on a full disk).
+    rmSync(path.join(dir, 'delivered'), { recursive: true });
+    writeFileSync(path.join(dir, 'delivered'), '');
+    await outbox.markDelivered(a);
+    expect(outbox.pending()).toEqual([]);
+    expect(outbox.state(a.key)).toBe('delivered');
+    expect(await outbox.enqueue([a])).toMatchObject({ added: [], duplicates: [{ key: a.key }] });
+    expect(existsSync(path.join(dir, 'pending', `${a.key}.json`))).toBe(false);
+    expect(await outbox.writable()).toBe(false);
+    expect(logger.lines.join('\n')).toContain('could not write a delivered marker');
+    // A retry state that cannot be written still moves the next attempt: no immediate resend loop.
+    const b = entry('b@x.test');
+    await outbox.enqueue([b]);
+    rmSync(path.join(dir, 'tmp'), { recursive: true });
+    writeFileSync(path.join(dir, 'tmp'), '');
+    await outbox.update({ ...b, attempts: 1, nextAttemptAt: clock.now() + 60_000 });
+    expect(outbox.getPending(b.key)?.nextAttemptAt).toBe(clock.now() + 60_000);
   });
 
   it('acknowledges and re-queues dead letters', async () => {

@@ -9,7 +9,12 @@
  *
  * A delivered marker is written (durably) before the pending file is removed, so a crash
  * between the two leaves a pending entry whose key is known as delivered: it is dropped at
- * start, never re-sent.
+ * start, never re-sent. When the disk refuses a write after a delivery (full, read-only), the
+ * delivery is still remembered in memory, so it is never sent again by this run (no resend
+ * loop), and the failure is logged and shows in /readyz.
+ *
+ * Both lists are bounded: beyond `maxPending` / `maxDead` the oldest entries are pruned, each
+ * counted by `onPrune` (alert_bridge_outbox_pruned_total) and logged, never silently.
  */
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -32,6 +37,12 @@ export interface OutboxOptions {
   dir: string;
   clock: Clock;
   logger: Logger;
+  /** Most entries waiting; the oldest beyond it are pruned. @default 10000 */
+  maxPending?: number;
+  /** Most dead letters kept; the oldest beyond it are pruned. @default 1000 */
+  maxDead?: number;
+  /** Told of every pruned entry (a metric). */
+  onPrune?: (list: 'pending' | 'dead', entry: OutboxEntry) => void;
 }
 
 /** The outbox. All state changes are on disk before the returned promise resolves. */
@@ -49,8 +60,10 @@ export class Outbox {
   /** Keys being written right now: two simultaneous posts of one notification store it once. */
   readonly #reserved = new Set<string>();
   #lastWriteOk = true;
+  readonly #options: OutboxOptions;
 
   private constructor(options: OutboxOptions) {
+    this.#options = options;
     this.dir = options.dir;
     this.#pendingDir = path.join(options.dir, 'pending');
     this.#deadDir = path.join(options.dir, 'dead');
@@ -82,6 +95,35 @@ export class Outbox {
       this.#pending.set(key, value);
     }
     if (this.#pending.size > 0) this.#logger.info('outbox recovered', { pending: this.#pending.size, dead: this.#dead.size });
+    await this.#bound();
+  }
+
+  /** Prunes the oldest entries beyond the bounds (received first goes first), with a log line and onPrune for each. */
+  async #bound(): Promise<void> {
+    for (const [list, map, dir, max] of [
+      ['pending', this.#pending, this.#pendingDir, this.#options.maxPending ?? 10_000],
+      ['dead', this.#dead, this.#deadDir, this.#options.maxDead ?? 1_000],
+    ] as const) {
+      if (map.size <= max) continue;
+      const oldest = [...map.values()].sort((a, b) => (a.deadAt ?? a.receivedAt) - (b.deadAt ?? b.receivedAt)).slice(0, map.size - max);
+      for (const e of oldest) {
+        map.delete(e.key);
+        await removeDurable(this.#file(dir, e.key), false).catch(() => undefined);
+        this.#options.onPrune?.(list, e);
+      }
+      this.#logger.error(`outbox ${list} list full: oldest entries pruned`, {
+        list,
+        pruned: oldest.length,
+        limit: max,
+        ids: oldest.slice(0, 20).map((e) => e.id),
+      });
+    }
+  }
+
+  /** A write after the fact failed (disk full, read-only): keep going from memory, say so. */
+  #writeFailed(what: string, error: unknown): void {
+    this.#lastWriteOk = false;
+    this.#logger.error(`outbox: could not write ${what}; continuing from memory (fix the disk: a restart may repeat it)`, { error });
   }
 
   async #readAll<T>(dir: string): Promise<Array<{ key: string; value: T }>> {
@@ -122,8 +164,10 @@ export class Outbox {
     for (const e of added) this.#reserved.add(e.key);
     try {
       await Promise.all(added.map((e) => writeFileDurable(this.#file(this.#pendingDir, e.key), JSON.stringify(e), this.#tmpDir, false)));
-      if (added.length > 0) await syncDir(this.#pendingDir);
-      this.#lastWriteOk = true;
+      if (added.length > 0) {
+        await syncDir(this.#pendingDir);
+        this.#lastWriteOk = true;
+      }
     } catch (error) {
       this.#lastWriteOk = false;
       // Nothing is acknowledged: remove what was written, Alertmanager will send it again.
@@ -133,14 +177,20 @@ export class Outbox {
       for (const e of added) this.#reserved.delete(e.key);
     }
     for (const e of added) this.#pending.set(e.key, e);
+    await this.#bound();
     return { added, duplicates };
   }
 
   /** Rewrites a pending entry (attempt count, next attempt time, last error). */
   async update(entry: OutboxEntry): Promise<void> {
     if (!this.#pending.has(entry.key)) return;
-    await writeFileDurable(this.#file(this.#pendingDir, entry.key), JSON.stringify(entry), this.#tmpDir);
+    // Memory first: a failed write must not leave the old retry time (an immediate resend loop).
     this.#pending.set(entry.key, entry);
+    try {
+      await writeFileDurable(this.#file(this.#pendingDir, entry.key), JSON.stringify(entry), this.#tmpDir);
+    } catch (error) {
+      this.#writeFailed('a retry state', error);
+    }
   }
 
   /** Records delivery (the marker first), then removes the pending entry. */
@@ -154,26 +204,43 @@ export class Outbox {
    */
   async markDeliveredMany(entries: OutboxEntry[], providerId?: string): Promise<void> {
     const at = this.#clock.now();
-    await Promise.all(
-      entries.map((e) => {
-        const mark: DeliveredMark = { key: e.key, id: e.id, channel: e.channel, at, providerId };
-        return writeFileDurable(this.#file(this.#deliveredDir, e.key), JSON.stringify(mark), this.#tmpDir, false);
-      }),
-    );
-    await syncDir(this.#deliveredDir);
-    for (const e of entries) this.#delivered.set(e.key, at);
-    await Promise.all(entries.map((e) => removeDurable(this.#file(this.#pendingDir, e.key), false)));
-    await syncDir(this.#pendingDir);
-    for (const e of entries) this.#pending.delete(e.key);
+    // It was sent: whatever the disk does now, this run never sends it again.
+    for (const e of entries) {
+      this.#delivered.set(e.key, at);
+      this.#pending.delete(e.key);
+    }
+    try {
+      await Promise.all(
+        entries.map((e) => {
+          const mark: DeliveredMark = { key: e.key, id: e.id, channel: e.channel, at, providerId };
+          return writeFileDurable(this.#file(this.#deliveredDir, e.key), JSON.stringify(mark), this.#tmpDir, false);
+        }),
+      );
+      await syncDir(this.#deliveredDir);
+    } catch (error) {
+      this.#writeFailed('a delivered marker', error);
+    }
+    // Removing the pending file still works on a full disk, and then a restart does not resend either.
+    try {
+      await Promise.all(entries.map((e) => removeDurable(this.#file(this.#pendingDir, e.key), false)));
+      await syncDir(this.#pendingDir);
+    } catch (error) {
+      this.#writeFailed('the removal of a delivered entry', error);
+    }
   }
 
   /** Moves a pending entry to the dead-letter list. */
   async markDead(entry: OutboxEntry): Promise<void> {
     const dead = { ...entry, deadAt: this.#clock.now() };
-    await writeFileDurable(this.#file(this.#deadDir, entry.key), JSON.stringify(dead), this.#tmpDir);
     this.#dead.set(entry.key, dead);
-    await removeDurable(this.#file(this.#pendingDir, entry.key));
     this.#pending.delete(entry.key);
+    try {
+      await writeFileDurable(this.#file(this.#deadDir, entry.key), JSON.stringify(dead), this.#tmpDir);
+      await removeDurable(this.#file(this.#pendingDir, entry.key));
+    } catch (error) {
+      this.#writeFailed('a dead letter', error);
+    }
+    await this.#bound();
   }
 
   /** Acknowledges (removes) a dead letter. Returns false when there is none with that id or key. */

@@ -62,7 +62,14 @@ export function bridgeCommand(o: Output, setExit: (code: number) => void): Comma
       const loaded = loadOrReport(opts.config, o);
       if (!loaded) return setExit(1);
       const { startBridge } = await bridgePackage();
-      const bridge = await startBridge(loaded);
+      let bridge;
+      try {
+        bridge = await startBridge(loaded);
+      } catch (error) {
+        // Another bridge on this data folder, a port in use: say it in one line, exit 1.
+        o.err(paint(o, 'red', `✗ alert bridge: ${(error as Error).message}`));
+        return setExit(1);
+      }
       o.out(`alert bridge listening on ${bridge.url} (outbox: ${bridge.dataDir})`);
       const onHup = () => {
         void bridge.reload().then((r) => {
