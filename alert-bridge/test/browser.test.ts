@@ -71,10 +71,10 @@ run('a web page on another origin against the bridge (headless Chromium)', () =>
   it('cannot silence anything: no-cors text/plain, a form post and a JSON fetch all fail, Alertmanager has no silence', async () => {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => (window as unknown as { results: { done?: boolean } }).results.done === true, undefined, {
+    await page.waitForFunction(() => (globalThis as unknown as { results: { done?: boolean } }).results.done === true, undefined, {
       timeout: 15_000,
     });
-    const results = await page.evaluate(() => (window as unknown as { results: Record<string, unknown> }).results);
+    const results = await page.evaluate(() => (globalThis as unknown as { results: Record<string, unknown> }).results);
     expect(results).toMatchObject({ noCors: 'reached the bridge', json: 'blocked' });
     await page.close();
     const silences = (await (await fetch(`${am.url}/api/v2/silences`)).json()) as unknown[];
