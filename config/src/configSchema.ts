@@ -501,6 +501,11 @@ const prometheus = table('Prometheus, run by "traderadmin up" and configured by 
   }),
   external_url: optionalStr('URL under which users reach Prometheus (links in alerts).', { check: checkHttpUrl }),
   remote_write: tableList('Zero or more [[prometheus.remote_write]] targets.', remoteWrite),
+  alertmanagers: list(
+    'Other Alertmanagers of the cluster (their web address, HOST:PORT) that Prometheus also sends alerts to, besides alertmanager.listen.',
+    str('An Alertmanager.', { check: checkListen }),
+    { unique: true },
+  ),
 });
 
 const alertmanager = table('Alertmanager, run by "traderadmin up" and configured by "traderadmin generate".', {

@@ -20,7 +20,8 @@ export function prometheusYaml(model: Model): { text: string; secrets: SecretFil
     },
     rule_files: ['rules.yml'],
     alerting: {
-      alertmanagers: [{ static_configs: [{ targets: [model.targets.alertmanager] }] }],
+      // Every member of an Alertmanager cluster gets every alert; their gossip sends each notification once.
+      alertmanagers: [{ static_configs: [{ targets: [...new Set([model.targets.alertmanager, ...c.prometheus.alertmanagers])] }] }],
     },
     scrape_configs: [
       // Alerts read the account-level series: scraped every scrape_interval. The per-position

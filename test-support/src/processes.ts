@@ -113,6 +113,10 @@ export interface AlertmanagerOptions {
   port?: number;
   /** Data folder (silences, notification log). @default <dir>/data */
   storagePath?: string;
+  /** Gossip with other members: this instance's cluster port and its peers' (HOST:PORT). @default a single instance */
+  cluster?: { listen: string; peers: string[] };
+  /** More command-line flags. */
+  args?: string[];
 }
 
 export async function startAlertmanager(options: AlertmanagerOptions): Promise<ManagedProcess> {
@@ -127,9 +131,11 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<M
       `--config.file=${path.join(dir, 'alertmanager.yml')}`,
       `--storage.path=${options.storagePath ?? path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
-      // A single test instance: no gossip port to collide with other tests.
-      '--cluster.listen-address=',
+      // A single test instance unless asked: no gossip port to collide with other tests.
+      `--cluster.listen-address=${options.cluster?.listen ?? ''}`,
+      ...(options.cluster?.peers ?? []).map((peer) => `--cluster.peer=${peer}`),
       '--log.level=warn',
+      ...(options.args ?? []),
     ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
