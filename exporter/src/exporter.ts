@@ -126,6 +126,10 @@ export function createExporterCore(config: Config, deps: Pick<ExporterDeps, 'clo
       touchAccount(account);
       ledger.setAccountValue(account, tag, value, currency);
     },
+    dailyPnl(account, dailyPnl) {
+      touchAccount(account);
+      ledger.setGatewayDailyPnl(account, dailyPnl);
+    },
     positionsSnapshot(accounts, positions) {
       const by = new Map<string, PositionUpdate[]>(accounts.map((a) => [a, []]));
       for (const p of positions) (by.get(p.account) ?? by.set(p.account, []).get(p.account)!).push(p);

@@ -17,12 +17,16 @@ export interface PortfolioMetrics {
 }
 
 export interface TradeStatsToday {
+  /** Fills (executions) today, buys and sells: what the gateway's execution list shows. */
+  executionsCount: number;
   /** Round trips closed today (win + loss + breakeven). */
+  closedTradesCount: number;
+  /** @deprecated the same as closedTradesCount (it never counted executions); kept for existing readers. */
   executedCount: number;
   winCount: number;
   lossCount: number;
   breakevenCount: number;
-  /** winCount / executedCount; 0 when nothing closed yet. */
+  /** winCount / closedTradesCount; 0 when nothing closed yet. */
   winRate: number;
   /** Mean P&L of today's winning round trips; 0 when none. */
   avgWin: number;
@@ -96,6 +100,8 @@ export function buildSnapshot(s: SnapshotSources): AllMetrics {
         currency: b.currency ?? null,
       },
       trades: {
+        executionsCount: t.executions.buy + t.executions.sell,
+        closedTradesCount: executed,
         executedCount: executed,
         winCount: t.trades.win,
         lossCount: t.trades.loss,

@@ -196,6 +196,14 @@ describe('the exporter on the emulator', () => {
         expect(value(b, series), series).toBeCloseTo(value(a, series)!, 6);
       // Counters of the new process start from zero: a rebuild does not count fills twice.
       expect(value(b, `trader_executions_total{account="${ACCOUNT}",side="buy"}`)).toBe(0);
+      // Started mid-day, it takes the start-of-day equity from the gateway's daily P&L (reqPnL),
+      // not the first equity it saw.
+      const day = emu.control.state().accounts.find((x) => x.account === ACCOUNT)!;
+      expect(Math.abs(day.dailyPnl)).toBeGreaterThan(0.05);
+      await waitFor('start of day from the gateway', async () => {
+        const sod = value(await scrape(second.url), `trader_equity_start_of_day{account="${ACCOUNT}",currency="USD"}`);
+        return sod !== undefined && Math.abs(sod - day.dayStartEquity) < 0.05;
+      });
     } finally {
       await second.close();
     }

@@ -161,7 +161,18 @@ describe('GET /api/v1/metrics', () => {
       buyingPower: 400_000,
       currency: 'USD',
     });
-    expect(a.trades).toEqual({ executedCount: 2, winCount: 1, lossCount: 1, breakevenCount: 0, winRate: 0.5, avgWin: 100, avgLoss: -50 });
+    // Four fills made two round trips: both counts, under honest names (executedCount is the old name of closedTradesCount).
+    expect(a.trades).toEqual({
+      executionsCount: 4,
+      closedTradesCount: 2,
+      executedCount: 2,
+      winCount: 1,
+      lossCount: 1,
+      breakevenCount: 0,
+      winRate: 0.5,
+      avgWin: 100,
+      avgLoss: -50,
+    });
     expect(a.system).toMatchObject({
       avgOrderLatencyMs: 420,
       maxOrderLatencyMs: 420,

@@ -90,6 +90,8 @@ export class AccountBook {
   cash: number | undefined;
   buyingPower: number | undefined;
   equityStartOfDay: number | undefined;
+  /** Where equityStartOfDay comes from: the day boundary seen live, the first value seen after it, or the gateway's daily P&L. */
+  startOfDaySource: 'boundary' | 'first-seen' | 'gateway' | undefined;
   equityHighWater: number | undefined;
   readonly positions = new Map<string, PositionUpdate>();
   /** Instruments that were open at the day start (carried over, or seeded by a rebuild). */
@@ -244,6 +246,7 @@ export class Ledger {
       book.today = emptyDay(day);
       // The values at the boundary are the day's starting values.
       book.equityStartOfDay = book.equity;
+      book.startOfDaySource = book.equity === undefined ? undefined : 'boundary';
       book.equityHighWater = book.equity;
       book.carried.clear();
       book.baselines.clear();
@@ -284,8 +287,12 @@ export class Ledger {
       case 'NetLiquidation':
         b.currency ??= currency;
         b.equity = value;
-        // First value of the day (the exporter started after day start): it is the start.
-        b.equityStartOfDay ??= value;
+        // First value of the day (the exporter started after day start): the start, until the
+        // gateway's daily P&L says better.
+        if (b.equityStartOfDay === undefined) {
+          b.equityStartOfDay = value;
+          b.startOfDaySource = 'first-seen';
+        }
         b.equityHighWater = Math.max(b.equityHighWater ?? value, value);
         break;
       case 'TotalCashValue':
@@ -295,6 +302,18 @@ export class Ledger {
         b.buyingPower = value;
         break;
     }
+  }
+
+  /**
+   * IB's daily P&L of an account (reqPnL): equity minus it is the gateway's own start-of-day
+   * equity. Used when the exporter did not see the day start itself; a start seen live stays.
+   */
+  setGatewayDailyPnl(account: string, dailyPnl: number): void {
+    if (!Number.isFinite(dailyPnl)) return;
+    const b = this.book(account);
+    if (b.equity === undefined || b.startOfDaySource === 'boundary') return;
+    b.equityStartOfDay = b.equity - dailyPnl;
+    b.startOfDaySource = 'gateway';
   }
 
   /** Sets (or, with quantity 0, removes) a gateway position. Undefined fields keep their value. */

@@ -23,6 +23,8 @@ export interface GatewaySink {
   reconnected(): void;
   rtt(seconds: number): void;
   accountValue(account: string, tag: string, value: number, currency: string): void;
+  /** IB's daily P&L of an account (reqPnL), when the gateway sends it. */
+  dailyPnl(account: string, dailyPnl: number): void;
   /** A full position snapshot of these accounts (after (re)subscribing). */
   positionsSnapshot(accounts: string[], positions: PositionUpdate[]): void;
   position(update: PositionUpdate): void;
@@ -340,6 +342,21 @@ export class IbGateway {
             }
             for (const [, ps] of u.removed?.portfolio ?? []) for (const p of ps) this.position({ ...positionFrom(p), quantity: 0 });
             this.markData();
+          },
+          error: (e: Error) => this.watchFailed(name, e, session),
+        }),
+      );
+    }
+
+    for (const account of accounts) {
+      const name = `daily P&L of ${account}`;
+      this.watch(name, session, () =>
+        ib.getPnL(account).subscribe({
+          next: (p) => {
+            // IB sends Double.MAX_VALUE for "not known yet".
+            const daily = p.dailyPnL;
+            if (this.wanted(account) && daily !== undefined && Number.isFinite(daily) && Math.abs(daily) < 1e300)
+              sink.dailyPnl(account, daily);
           },
           error: (e: Error) => this.watchFailed(name, e, session),
         }),

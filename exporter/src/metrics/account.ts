@@ -23,7 +23,7 @@ const MONEY: Array<[string, string, Money]> = [
   [EQUITY, 'Net liquidation value of the account.', (b) => b.equity],
   [
     EQUITY_START_OF_DAY,
-    'Equity at the trading day start (first value seen after it when the exporter started later).',
+    "Equity at the trading day start (started later: equity minus the gateway's daily P&L, else the first value seen).",
     (b) => b.equityStartOfDay,
   ],
   [EQUITY_HIGH_WATER_TODAY, 'Highest equity since the trading day start.', (b) => b.equityHighWater],
