@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { slackPayloadProblems } from '@traderadmin/test-support';
 import { renderEmail, threadRootId } from '../src/format/email.js';
@@ -189,5 +191,26 @@ describe('webhook', () => {
     // Links keep the real id (they must open the right dashboard and silence); everything shown is masked.
     const shown = JSON.stringify({ ...body, alerts: body.alerts.map(({ dashboardUrl: _d, silenceUrl: _s, ...rest }) => rest) });
     expect(shown).not.toContain('DU1234567');
+  });
+
+  it('keeps further labels masked, as alert-bridge/README.md says for every channel', () => {
+    const body = renderWebhook(
+      [
+        note([
+          alert({
+            labels: { alertname: 'ComponentDown', severity: 'critical', account: 'DU1234567', component: 'scanner-DU1234567', job: 'x' },
+          }),
+        ]),
+      ],
+      links,
+      {
+        id: 'n1',
+        key: 'k1',
+      },
+    );
+    expect(body.alerts[0].labels).toEqual({ component: 'scanner-•••4567' });
+    const readme = readFileSync(path.join(__dirname, '../README.md'), 'utf8');
+    expect(readme).not.toMatch(/webhook JSON keeps full labels/);
+    expect(readme).toContain('The webhook JSON is masked the same way');
   });
 });
