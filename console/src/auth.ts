@@ -10,6 +10,12 @@ import type { Request } from 'express';
 
 export const SESSION_COOKIE = 'traderadmin_page_session';
 
+/** A shorter token is refused at start: it could be guessed. */
+export const MIN_TOKEN_LENGTH = 16;
+/** Wrong tokens allowed per client address in LOGIN_WINDOW_MS before it must wait. */
+export const MAX_LOGIN_FAILURES = 5;
+export const LOGIN_WINDOW_MS = 5 * 60_000;
+
 export interface AuthOptions {
   /** The token; undefined means no login. */
   token?: string;
@@ -51,12 +57,35 @@ export function cleanUser(value: unknown): string | undefined {
 /** Sessions and the request guards. */
 export class PageAuth {
   private readonly sessions = new Map<string, Session>();
+  /** Wrong tokens per client address, in the current window. */
+  private readonly failures = new Map<string, { count: number; until: number }>();
   private readonly sessionMs: number;
   private readonly clock: () => number;
 
   constructor(private readonly options: AuthOptions) {
     this.sessionMs = options.sessionMs ?? 12 * 3600_000;
     this.clock = options.clock ?? Date.now;
+    if (options.token !== undefined && options.token.length < MIN_TOKEN_LENGTH)
+      throw new Error(
+        `alerts_page.auth_token is too short: use at least ${MIN_TOKEN_LENGTH} characters (for example: openssl rand -hex 16)`,
+      );
+  }
+
+  /** Seconds this client must wait before trying a token again, or 0. */
+  loginBlockedFor(client: string): number {
+    const f = this.failures.get(client);
+    if (!f || f.until <= this.clock()) return 0;
+    return f.count >= MAX_LOGIN_FAILURES ? Math.ceil((f.until - this.clock()) / 1000) : 0;
+  }
+
+  /** Counts a wrong token from this client. */
+  loginFailed(client: string): void {
+    const now = this.clock();
+    const f = this.failures.get(client);
+    if (!f || f.until <= now) this.failures.set(client, { count: 1, until: now + LOGIN_WINDOW_MS });
+    else f.count++;
+    // Bounded: a flood of addresses cannot grow this map without end.
+    if (this.failures.size > 10_000) for (const [k, v] of this.failures) if (v.until <= now) this.failures.delete(k);
   }
 
   get required(): boolean {
@@ -86,13 +115,14 @@ export class PageAuth {
   }
 
   /** Checks a token and opens a session; returns the Set-Cookie value, or undefined when wrong. */
-  login(token: string, user: string | undefined): string | undefined {
+  login(token: string, user: string | undefined, secure = false): string | undefined {
     if (!this.required || !sameSecret(token, this.options.token!)) return undefined;
     const now = this.clock();
     for (const [id, s] of this.sessions) if (s.expires < now) this.sessions.delete(id);
     const id = randomBytes(32).toString('base64url');
     this.sessions.set(id, { user: user ?? '', expires: now + this.sessionMs });
-    return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.sessionMs / 1000)}`;
+    // Secure when the page is served over HTTPS (directly or behind a TLS proxy): never sent in clear.
+    return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}; Max-Age=${Math.floor(this.sessionMs / 1000)}`;
   }
 
   /** Ends the request's session; returns the Set-Cookie value that clears the cookie. */

@@ -183,8 +183,21 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
 
   app.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
     const body = (req.body ?? {}) as { token?: unknown; user?: unknown };
-    const cookie = typeof body.token === 'string' ? auth.login(body.token, cleanUser(body.user)) : undefined;
+    const client = req.socket.remoteAddress ?? '';
+    const wait = auth.loginBlockedFor(client);
+    if (wait > 0) {
+      log(`login refused: too many wrong tokens from ${client}`);
+      res
+        .status(429)
+        .set('retry-after', String(wait))
+        .type('html')
+        .send(loginHtml.replace('<!--error-->', `<p class="problem" role="alert">Too many wrong tokens: try again in ${wait} s.</p>`));
+      return;
+    }
+    const secure = req.secure || req.headers['x-forwarded-proto'] === 'https';
+    const cookie = typeof body.token === 'string' ? auth.login(body.token, cleanUser(body.user), secure) : undefined;
     if (!cookie) {
+      auth.loginFailed(client);
       log('login refused: wrong token');
       // A little slower for a wrong token: guessing stays slow.
       setTimeout(

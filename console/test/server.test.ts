@@ -158,6 +158,30 @@ describe('the page with alerts_page.auth_token', () => {
     expect((await fetch(`${s.url}/api/state`, { headers: { cookie: session } })).status).toBe(401);
   });
 
+  it('limits wrong tokens per client, marks the cookie Secure over HTTPS, and refuses a short token at start', async () => {
+    const s = await start([{ path: ['alerts_page', 'auth_token'], value: 'env:PAGE_TOKEN' }], { PAGE_TOKEN: TOKEN });
+    const login = (token: string, headers: Record<string, string> = {}) =>
+      fetch(`${s.url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ token }).toString(),
+      });
+    const https = await login(TOKEN, { 'x-forwarded-proto': 'https' });
+    expect(https.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Secure; Max-Age=/);
+    expect((await login(TOKEN)).headers.get('set-cookie')).not.toContain('Secure');
+    const wrong = await Promise.all(Array.from({ length: 5 }, (_, i) => login(`wrong-${i}`)));
+    expect(wrong.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    // Now even the right token waits: guessing gets five tries per five minutes.
+    const blocked = await login(TOKEN);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(200);
+    expect(blocked.headers.get('set-cookie')).toBeNull();
+    await expect(start([{ path: ['alerts_page', 'auth_token'], value: 'env:PAGE_TOKEN' }], { PAGE_TOKEN: 'short' })).rejects.toThrow(
+      'alerts_page.auth_token is too short: use at least 16 characters',
+    );
+  });
+
   it('is required (a validation error) when the page listens beyond loopback', () => {
     const text = '[alerts_page]\nlisten = "0.0.0.0:9096"\n';
     expect(checkConfigText(text, 'c.toml', { env: {} }).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
