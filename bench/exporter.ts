@@ -1,7 +1,7 @@
 /**
  * Exporter benchmark (a script, not a test): `npx tsx bench/exporter.ts`.
  *
- * 1. /metrics render time (p50/p99 over N renders of the exporter's Registry) and memory at
+ * 1. /metrics render time (p50/p99 over N renders of the exporter's whole /metrics text) and memory at
  *    10, 100 and 1,000 open positions × 1 and 10 accounts, feeding the accounting layer
  *    directly (no gateway).
  * 2. Events ingest throughput through the real HTTP endpoint (express, loopback), client
@@ -72,13 +72,13 @@ async function renderCase(positions: number, accounts: number) {
       });
     }
   }
-  const body = await core.registry.metrics();
+  const body = await core.metrics('all');
   const series = body.split('\n').filter((l) => l && !l.startsWith('#')).length;
   const n = positions * accounts >= 10_000 ? 30 : positions * accounts >= 1000 ? 100 : 300;
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    await core.registry.metrics();
+    await core.metrics('all');
     times.push(performance.now() - t);
   }
   gc();

@@ -16,7 +16,7 @@ const BENCHMARKS = [
   { file: 'alert-bridge.ts', title: 'Alert bridge against Alertmanager’s own webhook receiver' },
   { file: 'scrape.ts', title: 'Prometheus scraping 10 accounts × 1,000 positions' },
   { file: 'storm.ts', title: 'Alert storm: 1,000 alerts in a minute through Alertmanager and the bridge' },
-  { file: 'chain.ts', title: 'Breach to notification on the whole chain, default timings' },
+  { file: 'latency.ts', title: 'Breach to notification at the default timings, beside stock Prometheus and Alertmanager; render; cost' },
   { file: 'footprint.ts', title: 'Footprint: memory and CPU of the whole stack, idle' },
   { file: 'console.ts', title: 'Console: refresh cost, first render, bundle' },
 ];
