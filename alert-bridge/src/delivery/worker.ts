@@ -125,11 +125,19 @@ export class DeliveryWorker {
       else byDest.set(dest, [e]);
     }
     const concurrency = this.#o.concurrency ?? 16;
+    const pollMs = this.#o.pollMs ?? 250;
+    // The next tick comes when the soonest waiting destination may send again, not a whole poll
+    // later: a notification held by a rate limit or a retry delay leaves on time.
+    let soonest = now + pollMs;
     for (const [dest, waiting] of byDest) {
       if (this.#busy.size >= concurrency) break;
       if (this.#busy.has(dest)) continue;
-      if ((this.#nextAllowed.get(dest) ?? 0) > now) continue;
-      if (!waiting.some((e) => e.nextAttemptAt <= now)) continue;
+      const allowed = this.#nextAllowed.get(dest) ?? 0;
+      const due = Math.max(allowed, Math.min(...waiting.map((e) => e.nextAttemptAt)));
+      if (due > now) {
+        soonest = Math.min(soonest, due);
+        continue;
+      }
       waiting.sort((a, b) => a.receivedAt - b.receivedAt || a.key.localeCompare(b.key));
       // A storm: everything waiting for this destination (due or backing off) goes as one digest.
       const batch =
@@ -146,7 +154,7 @@ export class DeliveryWorker {
     }
     // With nothing pending, sleep until wake() (every enqueue, requeue, reload and finished
     // delivery calls it) rather than poll four times a second on an idle stack.
-    if (this.#running && byDest.size > 0) this.#timer = setTimeout(() => this.#tick(), this.#o.pollMs ?? 250);
+    if (this.#running && byDest.size > 0) this.#timer = setTimeout(() => this.#tick(), Math.max(1, soonest - now));
   }
 
   async #deliver(dest: string, batch: OutboxEntry[], signal: AbortSignal, settings: DeliverySettings): Promise<void> {
