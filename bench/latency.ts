@@ -604,7 +604,10 @@ async function costPart(): Promise<string[]> {
   ]) {
     for (const old of [true, false]) {
       const { result, scrapeMax } = await costRun(old, accounts, positions);
-      const label = old ? 'previous (5 s / 5 s / 10 s / 60 s, one exporter job)' : 'new (1 s / 1 s / 0 s / 1 s, positions every 5 s)';
+      const d = checkConfigText('', 'defaults.toml').config!;
+      const label = old
+        ? 'previous (5 s / 5 s / 10 s / 60 s, one exporter job)'
+        : `new (${d.prometheus.scrape_interval_seconds} s / ${d.prometheus.evaluation_interval_seconds} s / ${d.alertmanager.group_wait_seconds} s / ${d.alertmanager.group_interval_seconds} s, positions every ${d.prometheus.position_scrape_interval_seconds} s)`;
       for (const [part, r] of Object.entries(result))
         rows.push(
           `| ${accounts} × ${positions} | ${label} | ${part} | ${r.cpu.toFixed(1)} % | ${r.rssMiB.toFixed(0)} MiB | ${r.hwmMiB.toFixed(0)} MiB |`,

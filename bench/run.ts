@@ -46,7 +46,8 @@ for (const bench of BENCHMARKS.filter((b) => only.length === 0 || only.some((o) 
   if (run.status !== 0) {
     failed++;
     process.stderr.write(`✖ ${bench.file} failed (exit ${run.status})\n`);
-    sections.push('', `## ${bench.title}`, '', `Failed (exit ${run.status}).`);
+    // What it measured before failing still tells why (a scrape over half its interval, say).
+    sections.push('', `## ${bench.title}`, '', `Failed (exit ${run.status}).`, '', run.stdout.trim());
     continue;
   }
   process.stderr.write(`✔ ${bench.file} (${seconds} s)\n`);

@@ -492,7 +492,7 @@ const prometheus = table('Prometheus, run by "traderadmin up" and configured by 
   evaluation_interval_seconds: int('How often rules are evaluated.', { default: 1, min: 1, max: 300, unit: 's' }),
   position_scrape_interval_seconds: int(
     "How often the exporter's per-position series (trader_position_*) are scraped, on their own job; no alert reads them, and at fund size they are most of the exporter's series.",
-    { default: 5, min: 1, max: 300, unit: 's' },
+    { default: 10, min: 1, max: 300, unit: 's' },
   ),
   retention: str('How long samples are kept on disk.', {
     default: '15d',

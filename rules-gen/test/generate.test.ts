@@ -264,7 +264,7 @@ describe('generate', () => {
     expect(doc.global).toEqual({ scrape_interval: '1s', evaluation_interval: '1s' });
     expect(doc.scrape_configs[1]).toMatchObject({
       job_name: 'trader-exporter-positions',
-      scrape_interval: '5s',
+      scrape_interval: '10s',
       params: { scope: ['positions'] },
     });
   });
