@@ -9,7 +9,8 @@
  * positions ("small"), and 10 accounts × 1,000 positions ("large"), seeded by the emulator
  * (emulator.positions). `--root DIR` measures another checkout (an older commit, for the
  * before/after table; it must understand the same config). `--via npm` starts it through
- * `npm start`, whose wrapper processes (npm, sh) are then listed too. Linux only (/proc).
+ * `npm start`, whose wrapper processes (npm, sh) are then listed too. `--interval S` sets the
+ * scrape and evaluation intervals (default: the example config's). Linux only (/proc).
  * Bounded: about 75 s per load.
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +25,7 @@ const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const ROOT = path.resolve(flag('--root') ?? path.join(HERE, '..'));
 const VIA_NPM = flag('--via') === 'npm';
+const INTERVAL = flag('--interval');
 const LOADS = [
   { name: 'small', accounts: 1, positions: 20 },
   { name: 'large', accounts: 10, positions: 1000 },
@@ -69,8 +71,8 @@ function nameOf(pid: number): string {
   const exe = path.basename(argv[0] ?? '?');
   const bin = argv.findIndex((a) => a.endsWith('bin/traderadmin.mjs') || a.endsWith('scripts/start.mjs'));
   if (bin >= 0) return argv[bin].endsWith('start.mjs') ? 'up (npm start)' : (argv[bin + 1] ?? '?');
-  if (exe === 'node' && argv.some((a) => a.includes('npm'))) return 'npm (wrapper)';
-  if (exe === 'npm') return 'npm (wrapper)';
+  // npm sets its process title ("npm start …"), which replaces its command line.
+  if (argv[0]?.startsWith('npm') || (exe === 'node' && argv.some((a) => a.endsWith('npm-cli.js')))) return 'npm (wrapper)';
   if (exe === 'sh') return 'sh (wrapper)';
   return exe;
 }
@@ -91,6 +93,9 @@ async function scratchConfig(accounts: number, positions: number): Promise<{ dir
     replacements.push([`"127.0.0.1:${port}"`, `"127.0.0.1:${await freePort()}"`]);
   const ids = Array.from({ length: accounts }, (_, a) => `DU${1_000_000 + a}`);
   replacements.push(['accounts = ["DU1234567"]', `accounts = ${JSON.stringify(ids)}`], ['positions = 0', `positions = ${positions}`]);
+  if (INTERVAL)
+    for (const key of ['scrape_interval_seconds', 'evaluation_interval_seconds'])
+      replacements.push([new RegExp(`^${key} = \\d+$`, 'm').exec(text)?.[0] ?? `${key} = ?`, `${key} = ${INTERVAL}`]);
   for (const [from, to] of replacements) {
     if (!text.includes(from)) throw new Error(`${ROOT}/config/config.example.toml has no ${from}: cannot set the load`);
     text = text.replace(from, to);
@@ -171,7 +176,7 @@ const load = loadavg()[0];
 for (const l of LOADS) rows.push(...(await measure(l)));
 console.log(
   [
-    `\`${VIA_NPM ? 'npm start' : 'traderadmin up'}\` of ${ROOT === path.resolve(HERE, '..') ? 'this checkout' : ROOT} on the emulated account(s), idle: RSS and PSS ${IDLE_SECONDS} s after ready, CPU (share of one core) over the ${CPU_WINDOW_SECONDS} s before. ${cpus().length} cores; 1-minute load average ${load.toFixed(2)} at the start.`,
+    `\`${VIA_NPM ? 'npm start' : 'traderadmin up'}\` of ${ROOT === path.resolve(HERE, '..') ? 'this checkout' : ROOT} on the emulated account(s)${INTERVAL ? `, scrape and evaluation every ${INTERVAL} s` : ''}, idle: RSS and PSS ${IDLE_SECONDS} s after ready, CPU (share of one core) over the ${CPU_WINDOW_SECONDS} s before. ${cpus().length} cores; 1-minute load average ${load.toFixed(2)} at the start.`,
     '',
     '| accounts × positions | process | RSS | PSS | CPU |',
     '| --- | --- | ---: | ---: | ---: |',
