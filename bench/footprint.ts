@@ -109,7 +109,8 @@ async function measure(load: (typeof LOADS)[number]): Promise<string[]> {
   const { dir, file } = await scratchConfig(load.accounts, load.positions);
   const started = Date.now();
   const child = VIA_NPM
-    ? spawn('npm', ['start', '--', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? // Its own process group, signalled as a whole below, as Ctrl-C in a terminal does: npm's sh does not pass SIGINT on.
+      spawn('npm', ['start', '--', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     : spawn(process.execPath, [path.join(ROOT, 'bin/traderadmin.mjs'), 'up', '--config', file], {
         cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,9 +165,17 @@ async function measure(load: (typeof LOADS)[number]): Promise<string[]> {
         : []),
     ];
   } finally {
-    child.kill('SIGINT');
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        if (VIA_NPM) process.kill(-child.pid!, s);
+        else child.kill(s);
+      } catch {
+        // already gone
+      }
+    };
+    signal('SIGINT');
     await Promise.race([exited, sleep(15_000)]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null) signal('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
