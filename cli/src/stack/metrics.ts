@@ -4,6 +4,7 @@
  * Served by `up` itself, so it stays up while any part dies.
  */
 import { createServer, type Server } from 'node:http';
+import { hardenServer, ownHosts, refusal, refuse } from '@traderadmin/config';
 import type { PartState } from './supervisor.js';
 
 export const PART_METRICS = {
@@ -33,7 +34,11 @@ export function renderPartMetrics(parts: PartState[]): string {
 
 /** Serves GET /metrics and /healthz on host:port; resolves once listening. */
 export function servePartMetrics(host: string, port: number, state: () => PartState[]): Promise<Server> {
+  // The stack's shared guard: no rebinding site reads it (own Host only), no slow client pins it.
+  const hosts = ownHosts({ listenHost: host });
   const server = createServer((req, res) => {
+    const refused = refusal(req, hosts);
+    if (refused) return refuse(res, refused);
     if (req.method === 'GET' && req.url === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(renderPartMetrics(state()));
     } else if (req.method === 'GET' && req.url === '/healthz') {
@@ -42,6 +47,7 @@ export function servePartMetrics(host: string, port: number, state: () => PartSt
       res.writeHead(404).end();
     }
   });
+  hardenServer(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
