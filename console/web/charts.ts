@@ -66,7 +66,7 @@ export class Chart {
     const first = data[1] ?? [];
     let lastIndex = first.length - 1;
     while (lastIndex >= 0 && first[lastIndex] === null) lastIndex--;
-    this.element.dataset.points = String(first.filter((v) => v !== null).length);
+    this.element.dataset.points = String(Array.from(first as ArrayLike<number | null>).filter((v) => v !== null).length);
     this.element.dataset.last = lastIndex >= 0 ? String(first[lastIndex]) : '';
     this.element.dataset.lastTime = lastIndex >= 0 ? String(times[lastIndex]) : '';
     if (series && series.map((s) => s.label).join('|') !== this.series.map((s) => s.label).join('|')) {

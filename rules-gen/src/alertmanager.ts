@@ -39,7 +39,20 @@ export function weekdayRanges(days: readonly string[]): string[] {
   return out;
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+export const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /** trading.market_holidays as Alertmanager time intervals: one whole day each, in the trading time zone. */
 export function holidayIntervals(c: Config): Array<Record<string, unknown>> {

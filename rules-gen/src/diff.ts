@@ -4,6 +4,7 @@
  * what a running Prometheus (/api/v1/rules) and Alertmanager (/api/v2/status) have loaded.
  * Secret files are compared but never shown.
  */
+import { MONTHS } from './alertmanager.js';
 import type { GeneratedFiles } from './generate.js';
 import { unifiedDiff } from './unified.js';
 import { yaml } from './yaml.js';
@@ -126,8 +127,20 @@ function amFacts(doc: Doc): RouteFacts {
   }
   const intervals = new Map<string, string>();
   for (const ti of (doc?.time_intervals as Array<{ name: string; time_intervals: unknown }>) ?? [])
-    intervals.set(ti.name, stableJson(ti.time_intervals));
+    intervals.set(ti.name, stableJson(monthsAsNumbers(ti.time_intervals)));
   return { timers, receivers, routes, inhibit: ((doc?.inhibit_rules as unknown[]) ?? []).length, intervals };
+}
+
+/** Alertmanager re-marshals `months: [january]` as `["1"]`: compare both spellings as numbers. */
+function monthsAsNumbers(intervals: unknown): unknown {
+  if (!Array.isArray(intervals)) return intervals;
+  const month = (m: string) => {
+    const i = MONTHS.indexOf(m.toLowerCase());
+    return i >= 0 ? String(i + 1) : m;
+  };
+  return intervals.map((ti: Record<string, unknown>) =>
+    Array.isArray(ti?.months) ? { ...ti, months: (ti.months as string[]).map((r) => String(r).split(':').map(month).join(':')) } : ti,
+  );
 }
 
 /** JSON with object keys sorted: Alertmanager re-marshals its config in its own key order. */
