@@ -25,6 +25,7 @@ import type {
   ValidateResponse,
 } from './shared/api.js';
 import { CHANNELS } from '@traderadmin/config';
+import { missingReconfirmations, type Reconfirmed } from './reconfirm.js';
 import { TomlPatchError, patchToml } from './tomlPatch.js';
 
 export interface EditorOptions {
@@ -182,7 +183,7 @@ export class ConfigEditor {
    * when a reload failed (everything restored), 200 when all is in effect.
    */
   apply(
-    input: { draft: Draft } | { restore: string },
+    input: ({ draft: Draft } | { restore: string }) & { reconfirm?: Reconfirmed },
     ifMatch: string | undefined,
     user: string,
   ): Promise<Answer<ApplyResponse | ConflictResponse | ValidateResponse | { error: string }>> {
@@ -192,7 +193,7 @@ export class ConfigEditor {
   }
 
   private async applyNow(
-    input: { draft: Draft } | { restore: string },
+    input: ({ draft: Draft } | { restore: string }) & { reconfirm?: Reconfirmed },
     ifMatch: string | undefined,
     user: string,
   ): Promise<Answer<ApplyResponse | ConflictResponse | ValidateResponse | { error: string }>> {
@@ -226,6 +227,18 @@ export class ConfigEditor {
     if (!c.valid || c.text === undefined) return { status: 400, body: scrub({ valid: false, problems: c.problems }, secrets) };
     const after = safeParse(c.text);
     const allSecrets = [...secrets, ...literalSecrets(after)];
+    // A stored secret is not sent somewhere new without its reference given again.
+    const missing = missingReconfirmations(now.raw, after, input.reconfirm);
+    if (missing.length > 0) {
+      const what = missing.map((m) => `${m.channel}: ${m.keys.join(', ')}`).join('; ');
+      return {
+        status: 422,
+        body: {
+          error: `where a channel sends changes, so enter its secret reference again (reconfirm_secrets) in the same apply — ${what}`,
+          reconfirm: missing,
+        } as { error: string },
+      };
+    }
     const changes = keyChanges(now.raw, after);
     if (c.text === now.text) {
       return { status: 200, body: { ok: true, sha256: now.sha256, steps: [{ name: 'nothing to change', ok: true }], changes: [] } };

@@ -259,7 +259,7 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
     wrap(async (req, res) => {
       const draft = needDraft(req, res);
       if (!draft) return;
-      const answer = await editor.apply({ draft }, req.headers['if-match'], auth.user(req));
+      const answer = await editor.apply({ draft, reconfirm: reconfirmOf(req.body) }, req.headers['if-match'], auth.user(req));
       res.status(answer.status).json(answer.body);
     }),
   );
@@ -272,7 +272,11 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
   api.post(
     '/history/:id/restore',
     wrap(async (req, res) => {
-      const answer = await editor.apply({ restore: String(req.params.id) }, req.headers['if-match'], auth.user(req));
+      const answer = await editor.apply(
+        { restore: String(req.params.id), reconfirm: reconfirmOf(req.body) },
+        req.headers['if-match'],
+        auth.user(req),
+      );
       res.status(answer.status).json(answer.body);
     }),
   );
@@ -327,4 +331,10 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
         server.closeAllConnections();
       }),
   };
+}
+
+/** The `reconfirm_secrets` of an apply or restore request: dotted key → reference. */
+function reconfirmOf(body: unknown): Record<string, unknown> {
+  const r = (body as { reconfirm_secrets?: unknown } | undefined)?.reconfirm_secrets;
+  return typeof r === 'object' && r !== null && !Array.isArray(r) ? (r as Record<string, unknown>) : {};
 }

@@ -63,6 +63,8 @@ export interface StateResponse {
 /** POST /api/validate, /api/diff, /api/apply */
 export interface DraftRequest {
   draft: Draft;
+  /** Apply only: the secret references of a channel whose destination changes, given again (dotted key → "env:NAME"). */
+  reconfirm_secrets?: Record<string, string>;
 }
 
 export interface ValidateResponse {
