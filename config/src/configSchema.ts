@@ -670,6 +670,12 @@ const grafana = table('Grafana, for links in alerts.', {
   }),
 });
 
+const secrets = table('Where file: secret references may point.', {
+  file_dir: optionalStr(
+    'The only folder "file:PATH" secrets may be in; relative to this file\'s folder, like relative file: paths. Default: the folder of this file.',
+  ),
+});
+
 export const configSchema = table(
   'TraderAdmin Monitoring configuration.',
   {
@@ -684,6 +690,7 @@ export const configSchema = table(
     alerts_page: alertsPage,
     supervisor,
     grafana,
+    secrets,
   },
   {
     needs: ['alerts_config', 'alertmanager'],

@@ -42,7 +42,12 @@ export class ConfigError extends Error {
 export interface LoadOptions {
   /** Environment used to check that env: secrets are set. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** false: do not read file: secrets to check them (the page, which must not reveal whether a file exists). @default true */
+  readSecretFiles?: boolean;
 }
+
+/** Where file: secrets may be when `[secrets] file_dir` is not set: the config file's own folder. */
+export const SECRET_FILE_DIR = '.';
 
 /** Human form of a problem: `file:line:col key: message (hint: …)`. */
 export function formatProblem(p: LocatedProblem): string {
@@ -67,7 +72,10 @@ export function checkConfigText(text: string, file: string, options: LoadOptions
     }
     throw error;
   }
-  const ctx: ParseContext = { problems: [], env };
+  const baseDir = path.dirname(path.resolve(file));
+  const named = (raw as { secrets?: { file_dir?: unknown } }).secrets?.file_dir;
+  const secretFileDir = path.resolve(baseDir, typeof named === 'string' && named !== '' ? named : SECRET_FILE_DIR);
+  const ctx: ParseContext = { problems: [], env, baseDir, secretFileDir, readSecretFiles: options.readSecretFiles };
   const config = configSchema.parse(raw, '', ctx);
   const lines = locateKeys(text);
   const problems = ctx.problems.map((p) => ({ ...p, file, line: lineOf(lines, p.path) }));

@@ -4,6 +4,7 @@
  * hint), the alerts configuration page (its form is generated from `describe()`), and the
  * docs. Types of the parsed config are inferred from it, so there is one source of truth.
  */
+import { isAbsolute, relative } from 'node:path';
 import { Secret } from './secret.js';
 
 export type Severity = 'error' | 'warning';
@@ -20,6 +21,12 @@ export interface ParseContext {
   problems: Problem[];
   /** Environment used to check that env: secrets are set. */
   env: NodeJS.ProcessEnv;
+  /** The config file's folder: relative file: secrets resolve against it. */
+  baseDir?: string;
+  /** The only folder file: secrets may be in (`[secrets] file_dir`, resolved). */
+  secretFileDir?: string;
+  /** false: file: secrets are not read to check them (the page must not reveal whether a file exists). */
+  readSecretFiles?: boolean;
 }
 
 /** What the form and the docs know about a field. */
@@ -255,7 +262,20 @@ class SecretField extends ScalarField<Secret> {
       });
       return undefined;
     }
-    return new Secret(value);
+    const secret = new Secret(value, ctx.baseDir);
+    if (secret.source.kind === 'file' && ctx.secretFileDir) {
+      const rel = relative(ctx.secretFileDir, secret.source.path);
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+        ctx.problems.push({
+          path,
+          severity: 'error',
+          message: `"${value}" is outside the secrets folder ${ctx.secretFileDir}`,
+          hint: 'put the file in that folder, or name another one in [secrets] file_dir',
+        });
+        return undefined;
+      }
+    }
+    return secret;
   }
   describe() {
     return this.base('secret');
@@ -476,7 +496,7 @@ export const table = <S extends Shape>(help: string, shape: S, ...checks: TableC
 
 /** Reports when a secret that will be used cannot be read now (unset variable, missing file). */
 export function requireSecret(secret: Secret | undefined, key: string, report: Report, ctx: ParseContext): void {
-  if (!secret) return;
+  if (!secret || (secret.source.kind === 'file' && ctx.readSecretFiles === false)) return;
   try {
     secret.reveal(ctx.env);
   } catch (error) {

@@ -4,6 +4,7 @@
  * The value is read at `reveal()` time, so `env:` secrets follow the environment on reload.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { inspect } from 'node:util';
 
 export type SecretSource = { kind: 'env'; name: string } | { kind: 'file'; path: string } | { kind: 'literal' };
@@ -14,10 +15,11 @@ export class Secret {
   readonly #raw: string;
   readonly source: SecretSource;
 
-  constructor(raw: string) {
+  /** `baseDir`: what a relative `file:` path is relative to (the config file's folder), not the working directory. */
+  constructor(raw: string, baseDir?: string) {
     this.#raw = raw;
     if (raw.startsWith('env:')) this.source = { kind: 'env', name: raw.slice(4) };
-    else if (raw.startsWith('file:')) this.source = { kind: 'file', path: raw.slice(5) };
+    else if (raw.startsWith('file:')) this.source = { kind: 'file', path: baseDir ? path.resolve(baseDir, raw.slice(5)) : raw.slice(5) };
     else this.source = { kind: 'literal' };
   }
 
@@ -48,8 +50,9 @@ export class Secret {
       case 'file':
         try {
           return readFileSync(this.source.path, 'utf8').trim();
-        } catch (error) {
-          throw new Error(`secret file ${this.source.path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        } catch {
+          // One message for missing, unreadable and a folder: it must not tell whether a file exists.
+          throw new Error(`secret file ${this.#raw.slice(5)} cannot be read`);
         }
       case 'literal':
         return this.#raw;

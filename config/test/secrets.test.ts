@@ -29,7 +29,7 @@ describe('a secret never shows its value', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sec-'));
     writeFileSync(path.join(dir, 'token'), `${TOKEN}\n`);
     expect(new Secret(`file:${path.join(dir, 'token')}`).reveal()).toBe(TOKEN);
-    expect(() => new Secret(`file:${path.join(dir, 'nope')}`).reveal()).toThrowError(/secret file .*nope cannot be read \(ENOENT\)/);
+    expect(() => new Secret(`file:${path.join(dir, 'nope')}`).reveal()).toThrowError(/^secret file .*nope cannot be read$/);
   });
 
   it('in a loaded config printed, serialised or inspected', () => {

@@ -116,7 +116,7 @@ export class ConfigEditor {
   /** What the page loads: schema, current values, problems, and the file's sha256. */
   state(user: string): StateResponse {
     const now = this.read();
-    const problems = now.syntax ? [now.syntax] : checkConfigText(now.text, this.file, { env: this.env }).problems.map(toPageProblem);
+    const problems = now.syntax ? [now.syntax] : checkConfigText(now.text, this.file, { env: this.env, readSecretFiles: false }).problems.map(toPageProblem);
     const state: StateResponse = {
       file: this.file,
       sha256: now.sha256,
@@ -146,7 +146,7 @@ export class ConfigEditor {
   }
 
   private check(text: string, extra: PageProblem[] = []): Candidate {
-    const result = checkConfigText(text, this.file, { env: this.env });
+    const result = checkConfigText(text, this.file, { env: this.env, readSecretFiles: false });
     const problems = [...extra, ...result.problems.map(toPageProblem)];
     return { text, problems, valid: result.config !== undefined && !problems.some((p) => p.severity === 'error') };
   }
@@ -166,8 +166,8 @@ export class ConfigEditor {
     const changes = now.raw && after ? keyChanges(now.raw, after) : [];
     let generated: string[] = [];
     if (c.valid && c.text !== undefined) {
-      const before = checkConfigText(now.text, this.file, { env: this.env }).config;
-      const next = checkConfigText(c.text, this.file, { env: this.env }).config!;
+      const before = checkConfigText(now.text, this.file, { env: this.env, readSecretFiles: false }).config;
+      const next = checkConfigText(c.text, this.file, { env: this.env, readSecretFiles: false }).config!;
       generated = generatedChanges(
         before ? { config: before, file: this.file, sha256: now.sha256 } : undefined,
         { config: next, file: this.file, sha256: sha256(c.text) },
