@@ -32,7 +32,11 @@ describe('file: secret references', () => {
     const narrowed = '[secrets]\nfile_dir = "secrets"\n';
     expect(errorsOf(emailWith('file:secrets/smtp', narrowed))).toEqual([]);
     writeFileSync(path.join(confDir, 'beside'), 'y\n');
-    expect(errorsOf(emailWith('file:beside', narrowed)).map((p) => p.message).join()).toMatch(/outside the secrets folder/);
+    expect(
+      errorsOf(emailWith('file:beside', narrowed))
+        .map((p) => p.message)
+        .join(),
+    ).toMatch(/outside the secrets folder/);
   });
 
   it('give the same message for a missing and an unreadable file, and are not read at all when asked not to', () => {

@@ -116,7 +116,9 @@ export class ConfigEditor {
   /** What the page loads: schema, current values, problems, and the file's sha256. */
   state(user: string): StateResponse {
     const now = this.read();
-    const problems = now.syntax ? [now.syntax] : checkConfigText(now.text, this.file, { env: this.env, readSecretFiles: false }).problems.map(toPageProblem);
+    const problems = now.syntax
+      ? [now.syntax]
+      : checkConfigText(now.text, this.file, { env: this.env, readSecretFiles: false }).problems.map(toPageProblem);
     const state: StateResponse = {
       file: this.file,
       sha256: now.sha256,
