@@ -3,7 +3,7 @@
  * folder, the project, or TRADERADMIN_CONFIG), and generate / diff / apply default --out
  * to the folder `traderadmin up` runs on (data/generated beside the config folder).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +63,24 @@ describe('generate, diff and apply without --out', () => {
     expect(apply.stderr).toBe('');
     expect(apply.stdout).toContain('✓ nothing to apply');
     expect(apply.code).toBe(0);
+  });
+});
+
+describe('generate --dashboards', () => {
+  it("writes the Grafana dashboards with the config's drawdown limit, beside the rules", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dash-'));
+    const file = path.join(dir, 'config.toml');
+    const example = readFileSync(path.join(ROOT, 'config/config.example.toml'), 'utf8');
+    writeFileSync(
+      file,
+      example.replace(/^max_portfolio_drawdown_percentage_today = .*$/m, 'max_portfolio_drawdown_percentage_today = 3.5'),
+    );
+    const out = path.join(dir, 'out');
+    const res = traderadmin(['generate', '--config', file, '--out', out, '--dashboards', '--no-local-token']);
+    expect(res.stderr).not.toMatch(/error/i);
+    expect(res.code).toBe(0);
+    const overview = readFileSync(path.join(out, 'dashboards/trading-overview.json'), 'utf8');
+    expect(overview).toContain('"drawdownLimitPercent": 3.5');
+    expect(existsSync(path.join(out, 'rules.yml'))).toBe(true);
   });
 });

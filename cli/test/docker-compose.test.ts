@@ -73,7 +73,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('reads the files prometheus and alertmanager are pointed at from the generator output folder', () => {
-    expect(compose.services.generate.command).toEqual(['generate', '--config', 'config/config.toml', '--out', 'data/generated']);
+    expect(compose.services.generate.command).toEqual([
+      'generate',
+      '--config',
+      'config/config.toml',
+      '--out',
+      'data/generated',
+      '--dashboards',
+    ]);
     expect(compose.services.prometheus.command).toContain('--config.file=/app/data/generated/prometheus.yml');
     expect(compose.services.alertmanager.command).toContain('--config.file=/app/data/generated/alertmanager.yml');
   });
@@ -83,5 +90,25 @@ describe('docker-compose.yml', () => {
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(/\s+/));
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) expect(existsSync(path.resolve(ROOT, source)), source).toBe(true);
+  });
+
+  it('passes every env: secret the example config names through to our containers', () => {
+    const example = readFileSync(path.join(ROOT, 'config/config.example.toml'), 'utf8');
+    const names = [...new Set([...example.matchAll(/^#? ?\w+ = "env:([A-Z0-9_]+)"/gm)].map((m) => m[1]))];
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) expect(compose.services.bridge.environment, name).toContain(name);
+  });
+
+  it("gives Grafana the dashboards generate writes from the user's config.toml", () => {
+    const generate = compose.services.generate.command!;
+    expect(generate).toContain('--dashboards');
+    const out = generate[generate.indexOf('--out') + 1];
+    const appData = compose.services.generate.volumes!.find((v) => v.endsWith(':/app/data'))!.split(':')[0];
+    const mount = compose.services.grafana.volumes!.find((v) => v.startsWith(`${appData}:`))!;
+    const provisioning = parse(readFileSync(path.join(ROOT, 'grafana/provisioning/dashboards/dashboards.yml'), 'utf8')) as {
+      providers: Array<{ options: { path: string } }>;
+    };
+    const inContainer = path.posix.join(mount.split(':')[1], path.posix.relative('data', out), 'dashboards');
+    expect(provisioning.providers[0].options.path).toBe(inContainer);
   });
 });

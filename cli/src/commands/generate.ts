@@ -11,8 +11,12 @@ export function generateCommand(o: Output, setExit: (code: number) => void): Com
     .description('write prometheus.yml, rules.yml, alertmanager.yml, promtool tests and secret files from config.toml')
     .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
     .option('-o, --out <dir>', OUT_HELP)
+    .option(
+      '--dashboards',
+      "also write the Grafana dashboards, with this config's limits and currency, to OUT/dashboards (what docker compose mounts)",
+    )
     .option('--no-local-token', 'leave out the local token of `traderadmin up` (data/secrets/token), as for committed examples')
-    .action((opts: { config: string; out?: string; localToken: boolean }) => {
+    .action(async (opts: { config: string; out?: string; localToken: boolean; dashboards?: boolean }) => {
       let loaded;
       try {
         loaded = loadConfig(opts.config);
@@ -34,6 +38,13 @@ export function generateCommand(o: Output, setExit: (code: number) => void): Com
         o.out(`  ${paint(o, state === 'written' ? 'green' : 'dim', state.padEnd(9))} ${path.join(out, rel)}`);
       }
       for (const rel of result.removed) o.out(`  ${paint(o, 'yellow', 'removed'.padEnd(9))} ${path.join(out, rel)}`);
+      if (opts.dashboards) {
+        // Loaded only here: the dashboards' code is the one heavy part of generate.
+        const { dashboardOptions, writeDashboards } = await import('@traderadmin/grafana/write');
+        const dir = path.join(out, 'dashboards');
+        for (const file of writeDashboards(dir, dashboardOptions(loaded.config)).written)
+          o.out(`  ${paint(o, 'green', 'written'.padEnd(9))} ${file}`);
+      }
       o.out(
         paint(o, 'green', `✓ ${files.size} files in ${out} (${result.written.length} written, ${result.unchanged.length} unchanged)`) +
           `; test them with: promtool test rules ${path.join(out, 'tests')}/*.yml`,
