@@ -600,7 +600,61 @@ function review(title: string, diff: DiffResponse, confirmLabel: string): Promis
   });
 }
 
-async function handleApplyAnswer(status: number, body: unknown, what: string) {
+/** A 422 from apply or restore: the channels whose destination changes, with the secret keys to enter again. */
+interface ReconfirmResponse {
+  error: string;
+  reconfirm: Array<{ channel: string; keys: string[] }>;
+}
+
+/** Resends the same apply or restore with the re-entered secret references. */
+type Resend = (reconfirm: Record<string, string>) => Promise<void>;
+
+/** Asks for each stored secret again, in the message area, and resends when all are given. */
+function askReconfirm(r: ReconfirmResponse, what: string, resend: Resend) {
+  const keys = r.reconfirm.flatMap((m) => m.keys);
+  const inputs = keys.map((key) =>
+    h('input', {
+      type: 'text',
+      id: `reconfirm-${key}`,
+      name: key,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'env:NAME or file:PATH',
+      required: true,
+    }),
+  );
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Apply with these references');
+  const form = h(
+    'form',
+    { class: 'reconfirm', 'aria-label': 'Enter the secret references again' },
+    ...keys.map((key, i) => h('p', {}, h('label', { for: `reconfirm-${key}` }, key), ' ', inputs[i])),
+    button,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const given = Object.fromEntries(keys.map((key, i) => [key, inputs[i].value.trim()]));
+    button.disabled = true;
+    void resend(given);
+  });
+  say(
+    [
+      h(
+        'p',
+        { class: 'bad-text' },
+        `${what} changes where ${r.reconfirm.map((m) => m.channel).join(', ')} sends: enter the secret reference of each key below again (as config.toml has it, e.g. env:NAME), so that a stored secret is never sent somewhere new unseen. Nothing was changed yet.`,
+      ),
+      form,
+    ],
+    'bad',
+  );
+  inputs[0]?.focus();
+}
+
+async function handleApplyAnswer(status: number, body: unknown, what: string, resend?: Resend) {
+  if (status === 422 && resend && Array.isArray((body as Partial<ReconfirmResponse>).reconfirm)) {
+    askReconfirm(body as ReconfirmResponse, what, resend);
+    return;
+  }
   if (status === 200) {
     const r = body as ApplyResponse;
     await load(false);
@@ -662,11 +716,16 @@ async function applyDraft() {
   const apply = $<HTMLButtonElement>('apply');
   apply.disabled = true;
   try {
-    const { status, body } = await api<unknown>('POST', '/api/apply', { draft }, { 'if-match': `"${state.sha256}"` });
-    await handleApplyAnswer(status, body, 'The configuration');
+    await sendApply();
   } finally {
     apply.disabled = false;
   }
+}
+
+async function sendApply(reconfirm?: Record<string, string>) {
+  const request = reconfirm ? { draft, reconfirm_secrets: reconfirm } : { draft };
+  const { status, body } = await api<unknown>('POST', '/api/apply', request, { 'if-match': `"${state.sha256}"` });
+  await handleApplyAnswer(status, body, 'The configuration', sendApply);
 }
 
 let pendingConflict: ConflictResponse | undefined;
@@ -744,10 +803,14 @@ async function restore(item: HistoryItem) {
   const { body: diff } = await api<DiffResponse>('POST', `/api/history/${encodeURIComponent(item.id)}/diff`);
   if (!(await review(`Restore the version of ${new Date(item.at).toLocaleString()}`, diff, 'Restore this version'))) return;
   say('Restoring…');
-  const { status, body } = await api<unknown>('POST', `/api/history/${encodeURIComponent(item.id)}/restore`, undefined, {
-    'if-match': `"${state.sha256}"`,
-  });
-  await handleApplyAnswer(status, body, 'The earlier version');
+  const send = async (reconfirm?: Record<string, string>) => {
+    const request = reconfirm ? { reconfirm_secrets: reconfirm } : undefined;
+    const { status, body } = await api<unknown>('POST', `/api/history/${encodeURIComponent(item.id)}/restore`, request, {
+      'if-match': `"${state.sha256}"`,
+    });
+    await handleApplyAnswer(status, body, 'The earlier version', send);
+  };
+  await send();
 }
 
 // ---- loading -------------------------------------------------------------------------------
