@@ -91,11 +91,18 @@ async function main() {
     console.error('bench/latency.ts: over 7 minutes, giving up');
     process.exit(2);
   }, 420_000);
+  // `node --import tsx bench/latency.ts [render] [chain] [cost]`: only those parts (default: all three).
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const parts = { render: renderPart, chain: latencyPart, cost: costPart };
+  const unknown = wanted.filter((w) => !(w in parts));
+  if (unknown.length > 0) {
+    console.error(`bench/latency.ts: unknown part ${unknown.join(', ')}; parts: ${Object.keys(parts).join(', ')}`);
+    process.exit(2);
+  }
   const out: string[] = [];
   try {
-    out.push(...(await renderPart()));
-    out.push('', ...(await latencyPart()));
-    out.push('', ...(await costPart()));
+    for (const [name, part] of Object.entries(parts))
+      if (wanted.length === 0 || wanted.includes(name)) out.push(...(out.length ? [''] : []), ...(await part()));
     console.log(out.join('\n'));
   } finally {
     clearTimeout(hardStop);
