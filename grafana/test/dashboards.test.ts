@@ -208,9 +208,10 @@ describe('provisioning', () => {
     expect(ds.map((d) => d.uid)).toEqual([...PROVISIONED_UIDS]);
   });
 
-  it('loads the dashboards folder read-only', () => {
+  // The folder is where compose mounts `generate --dashboards` output (cli/test/docker-compose.test.ts ties the two).
+  it('loads the generated dashboards folder read-only', () => {
     const text = readFileSync(path.join(root, 'provisioning/dashboards/dashboards.yml'), 'utf8');
-    expect(text).toMatch(/path: \/var\/lib\/grafana\/dashboards/);
+    expect(text).toMatch(/path: \/var\/lib\/grafana\/app-data\/generated\/dashboards$/m);
     expect(text).toMatch(/allowUiUpdates: false/);
   });
 
