@@ -3,20 +3,10 @@
  * bundle imports it), so it must stay free of Node and DOM APIs.
  */
 
-/** What the form knows about one key (the same shape as @traderadmin/config's FieldDescription). */
-export interface FieldInfo {
-  kind: 'boolean' | 'integer' | 'number' | 'string' | 'secret' | 'list' | 'table' | 'table_list';
-  help: string;
-  default?: unknown;
-  optional?: boolean;
-  min?: number;
-  max?: number;
-  unit?: string;
-  choices?: readonly string[];
-  pattern?: string;
-  item?: FieldInfo;
-  fields?: Record<string, FieldInfo>;
-}
+import type { FieldDescription } from '@traderadmin/config';
+
+/** What the form knows about one key: @traderadmin/config's FieldDescription (a type only, so the bundle stays Node-free). */
+export type FieldInfo = FieldDescription;
 
 /** A value in the draft: scalars, lists of scalars, or null for "not set". */
 export type DraftValue = string | number | boolean | null | DraftValue[];
