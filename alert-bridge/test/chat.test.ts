@@ -339,7 +339,7 @@ describe('telegram command bot (long polling, injected stack)', () => {
 
 describe('redaction of secrets in URLs', () => {
   it('hides the bot token inside a Bot API URL, raw and percent-encoded', async () => {
-    const { secretValues } = await import('../src/bridge.js');
+    const { secretValues } = await import('@traderadmin/config');
     const { loadConfig } = await import('@traderadmin/config');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/chat-redact-');

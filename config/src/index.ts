@@ -19,3 +19,4 @@ export {
   tokenFileIn,
   upPidFile,
 } from './localToken.js';
+export { secretValues } from './secretValues.js';

@@ -5,7 +5,8 @@
  * Foreign Hosts (DNS rebinding) and cross-site or non-JSON writes are refused before this, by
  * the stack's shared guard (config/src/http/guard.ts).
  */
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { safeEqual } from '@traderadmin/kit';
 import type { Request } from 'express';
 
 export const SESSION_COOKIE = 'traderadmin_page_session';
@@ -27,12 +28,6 @@ export interface AuthOptions {
 interface Session {
   user: string;
   expires: number;
-}
-
-/** Compares in constant time (through fixed-length digests, so lengths leak nothing either). */
-export function sameSecret(a: string, b: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(h(a), h(b));
 }
 
 function cookies(req: Request): Record<string, string> {
@@ -96,7 +91,7 @@ export class PageAuth {
   session(req: Request): Session | undefined {
     if (!this.required) return { user: '', expires: Infinity };
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer !== undefined) return sameSecret(bearer, this.options.token!) ? { user: '', expires: Infinity } : undefined;
+    if (bearer !== undefined) return safeEqual(bearer, this.options.token!) ? { user: '', expires: Infinity } : undefined;
     const id = cookies(req)[SESSION_COOKIE];
     const s = id ? this.sessions.get(id) : undefined;
     if (!s) return undefined;
@@ -116,7 +111,7 @@ export class PageAuth {
 
   /** Checks a token and opens a session; returns the Set-Cookie value, or undefined when wrong. */
   login(token: string, user: string | undefined, secure = false): string | undefined {
-    if (!this.required || !sameSecret(token, this.options.token!)) return undefined;
+    if (!this.required || !safeEqual(token, this.options.token!)) return undefined;
     const now = this.clock();
     for (const [id, s] of this.sessions) if (s.expires < now) this.sessions.delete(id);
     const id = randomBytes(32).toString('base64url');

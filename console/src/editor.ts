@@ -5,6 +5,7 @@
  * Applies run one at a time, and each must name the sha256 of the file it was based on.
  */
 import { checkConfigText, type LocatedProblem } from '@traderadmin/config';
+import { silentLogger, type Logger } from '@traderadmin/kit';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -36,7 +37,8 @@ export interface EditorOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the alert bridge answers, shown by the page. */
   bridgeUrl?: string | null;
-  log?: (line: string) => void;
+  /** Gets who applied what, and failed applies. @default nothing */
+  logger?: Logger;
 }
 
 /** A file as read now. */
@@ -76,7 +78,7 @@ export class ConfigEditor {
   private readonly deployer: Deployer;
   private readonly env: NodeJS.ProcessEnv;
   private readonly bridgeUrl: string | null;
-  private readonly log: (line: string) => void;
+  private readonly logger: Logger;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: EditorOptions) {
@@ -85,7 +87,7 @@ export class ConfigEditor {
     this.deployer = options.deployer;
     this.env = options.env ?? process.env;
     this.bridgeUrl = options.bridgeUrl ?? null;
-    this.log = options.log ?? (() => {});
+    this.logger = options.logger ?? silentLogger;
   }
 
   /** The file now. */
@@ -264,7 +266,7 @@ export class ConfigEditor {
     const backup = path.join(this.history.dir, `${path.basename(this.file)}.bak`);
     writeFileAtomic(backup, now.text, 0o600);
     writeFileAtomic(this.file, c.text);
-    this.log(`${user} applies ${changes.length} change(s) to ${this.file}`);
+    this.logger.info(`${user} applies ${changes.length} change(s) to ${this.file}`, { user });
     const result = await this.deployer.deploy(this.file);
     if (result.ok) {
       const item = this.history.record({ text: c.text, user, action, summary: summarize(changes, action, input) });
@@ -275,7 +277,7 @@ export class ConfigEditor {
     // Something failed: the previous file back, and the previous configuration running again.
     writeFileAtomic(this.file, now.text);
     const rollback = await this.deployer.deploy(this.file);
-    this.log(
+    this.logger.error(
       `apply failed (${result.error}); config.toml restored${rollback.ok ? '' : `, but the rollback reload failed too: ${rollback.error}`}`,
     );
     const body: ApplyResponse = {

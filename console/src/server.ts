@@ -3,7 +3,8 @@
  * `npm run build`, or by esbuild at start when run from sources) and stylesheet, and a small
  * JSON API over ConfigEditor and the bridge.
  */
-import { apiToken, hardenServer, parseListen, requestGuard, resolveFromConfig, type Config } from '@traderadmin/config';
+import { apiToken, hardenServer, parseListen, requestGuard, resolveFromConfig, secretValues, type Config } from '@traderadmin/config';
+import { Redactor, redactingLogger, silentLogger, type Logger } from '@traderadmin/kit';
 import { ALERT_NAMES, connectAddress } from '@traderadmin/rules-gen';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { readFileSync, statSync } from 'node:fs';
@@ -46,8 +47,8 @@ export interface AlertsPageOptions {
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
   clock?: () => Date;
-  /** One line per event; never given a secret. @default nothing */
-  log?: (line: string) => void;
+  /** Gets one entry per event, through a Redactor holding the config's secrets. @default nothing */
+  logger?: Logger;
   /** How changes are put into effect. @default rules-gen's applyConfig on the configured stack */
   deployer?: Deployer;
 }
@@ -97,10 +98,11 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /** Starts the page for a config file. */
 export async function startAlertsPage(options: AlertsPageOptions): Promise<RunningPage> {
   const env = options.env ?? process.env;
-  const log = options.log ?? (() => {});
   const configFile = path.resolve(options.configFile);
   const loaded = loadFrom(configFile, env);
   const { config } = loaded;
+  const redactor = new Redactor(secretValues(config, env));
+  const logger = redactingLogger(options.logger ?? silentLogger, redactor);
   const listen = options.listen ?? config.alerts_page.listen;
   // Port 0 (a free port) is allowed here, for tests; the config key itself needs a real port.
   const where = parseListen(listen.replace(/:0$/, ':1'));
@@ -123,13 +125,16 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
       env,
       fetch: options.fetch,
     });
-  const editor = new ConfigEditor({ configFile, history, deployer, env, bridgeUrl, log });
+  const editor = new ConfigEditor({ configFile, history, deployer, env, bridgeUrl, logger });
   // The config as it is now: re-read when the file changes (an apply), the last good one otherwise.
   let current = { mtime: statSync(configFile).mtimeMs, config };
   const configNow = (): Config => {
     try {
       const mtime = statSync(configFile).mtimeMs;
-      if (mtime !== current.mtime) current = { mtime, config: loadFrom(configFile, env).config };
+      if (mtime !== current.mtime) {
+        current = { mtime, config: loadFrom(configFile, env).config };
+        redactor.set(secretValues(current.config, env));
+      }
     } catch {
       // an invalid file being edited: keep the last good config
     }
@@ -186,7 +191,7 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
     const client = req.socket.remoteAddress ?? '';
     const wait = auth.loginBlockedFor(client);
     if (wait > 0) {
-      log(`login refused: too many wrong tokens from ${client}`);
+      logger.warn('login refused: too many wrong tokens', { client });
       res
         .status(429)
         .set('retry-after', String(wait))
@@ -198,7 +203,7 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
     const cookie = typeof body.token === 'string' ? auth.login(body.token, cleanUser(body.user), secure) : undefined;
     if (!cookie) {
       auth.loginFailed(client);
-      log('login refused: wrong token');
+      logger.warn('login refused: wrong token', { client });
       // A little slower for a wrong token: guessing stays slow.
       setTimeout(
         () =>
@@ -295,7 +300,7 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
         bridgeToken = apiToken(loaded, 'bridge', env);
       }
       const result = await sendTestAlert({ bridgeUrl, token: bridgeToken, channel, message, fetch: options.fetch });
-      log(`test alert on ${channel}: ${result.ok ? 'delivered' : 'failed'}`);
+      logger.info(`test alert on ${channel}: ${result.ok ? 'delivered' : 'failed'}`, { channel });
       res.status(200).json(scrub(result, [...secretsNow(), ...(bridgeToken ? [bridgeToken] : [])]));
     }),
   );
@@ -308,7 +313,7 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
       res.status(error.status).json({ error: error.type === 'entity.too.large' ? 'request too large' : 'bad request' });
       return;
     }
-    log(`request failed: ${scrub(error.message ?? String(error), secretsNow())}`);
+    logger.error('request failed', { error: scrub(error.message ?? String(error), secretsNow()) });
     res.status(500).json({ error: 'internal error: see the page server log' });
   });
 

@@ -32,8 +32,8 @@ export interface PageHarnessOptions {
   env?: NodeJS.ProcessEnv;
   /** Set alerts_page.auth_token (through env:ALERTS_PAGE_TOKEN) to this token. */
   token?: string;
-  /** Log lines of the page server. @default nothing */
-  log?: (line: string) => void;
+  /** Log entries of the page server. @default nothing */
+  logger?: Logger;
 }
 
 export interface PageHarness {
@@ -135,7 +135,7 @@ export async function startPageHarness(options: PageHarnessOptions = {}): Promis
       started.push(() => bridge!.close());
     }
     if (smtp) started.unshift(() => smtp.stop());
-    const page = await startAlertsPage({ configFile, env, out: outDir, listen: '127.0.0.1:0', log: options.log });
+    const page = await startAlertsPage({ configFile, env, out: outDir, listen: '127.0.0.1:0', logger: options.logger });
     started.push(() => page.close());
     return {
       url: page.url,

@@ -5,15 +5,14 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Registry } from 'prom-client';
-import { parseListen, readLocalToken, type Config, type LoadedConfig } from '@traderadmin/config';
+import { parseListen, readLocalToken, secretValues, type Config, type LoadedConfig } from '@traderadmin/config';
+import { createLogger, Redactor, systemClock, type Clock, type Logger } from '@traderadmin/kit';
 import { LatencyWindows } from './accounting/latency.js';
 import { Ledger, type Fill, type PositionUpdate } from './accounting/ledger.js';
-import { systemClock, type Clock } from './clock.js';
 import { EventIngest } from './events/ingest.js';
 import { createApp, listen, type MetricsScope } from './http/server.js';
 import { IbGateway, type GatewaySink, type GatewayStatus } from './ib/connection.js';
 import { UPSTREAM_LOST, UPSTREAM_RESTORED, classifyIbCode } from './ib/errors.js';
-import { consoleLogger, type Logger } from './logger.js';
 import { registerAccountMetrics } from './metrics/account.js';
 import { registerBrokerMetrics } from './metrics/broker.js';
 import { registerComponentMetrics } from './metrics/components.js';
@@ -30,7 +29,7 @@ export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json
 export interface ExporterDeps {
   /** @default the system clock */
   clock?: Clock;
-  /** @default a console logger on stderr at info */
+  /** @default the kit logger on stderr, hiding the config's secrets */
   logger?: Logger;
   /** "host:port" overriding exporter.listen (tests: "127.0.0.1:0"). */
   listen?: string;
@@ -58,9 +57,9 @@ export interface RunningExporter {
 }
 
 /** The parts of the exporter without the HTTP server and the socket (tests and bench). */
-export function createExporterCore(config: Config, deps: Pick<ExporterDeps, 'clock' | 'logger'> = {}) {
+export function createExporterCore(config: Config, deps: Pick<ExporterDeps, 'clock' | 'logger' | 'env'> = {}) {
   const clock = deps.clock ?? systemClock;
-  const logger = deps.logger ?? consoleLogger();
+  const logger = deps.logger ?? createLogger({ redactor: new Redactor(secretValues(config, deps.env ?? process.env)) });
   const registry = new Registry();
   const gateway = config.broker.name;
   const trades = { execution: (_a: string, _s: 'buy' | 'sell') => {}, tradeClosed: (_a: string, _o: string) => {} };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DayClock, tradingDayAt, zonedToEpoch } from '../src/accounting/day.js';
+import { DayClock, ManualClock, tradingDayAt, zonedToEpoch } from '@traderadmin/kit';
 import { Ledger } from '../src/accounting/ledger.js';
-import { ManualClock } from '../src/clock.js';
 import { utc } from './helpers.js';
 
 const NY = 'America/New_York';

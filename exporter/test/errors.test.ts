@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyIbCode, parseTwsInfoLine } from '../src/ib/errors.js';
-import { backoffDelay } from '../src/ib/connection.js';
+import { backoffDelay } from '@traderadmin/kit';
 import { fillFrom, ibFilterTime, parseIbTime } from '../src/ib/fills.js';
 
 describe('IB message classes', () => {
@@ -42,9 +42,11 @@ describe('request-id -1 messages from the IBApiNext logger', () => {
 
 describe('reconnect backoff', () => {
   it('doubles from the minimum up to the maximum, with jitter in [d/2, d]', () => {
-    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, 1000, 30_000, () => 1))).toEqual([1000, 2000, 4000, 8000, 30_000]);
-    expect([0, 1, 10].map((a) => backoffDelay(a, 1000, 30_000, () => 0))).toEqual([500, 1000, 15_000]);
-    expect(backoffDelay(1000, 1000, 30_000, () => 0.5)).toBe(22_500);
+    // Reconnect attempt a (0-based) follows a + 1 failures.
+    const delay = (a: number, r: number) => backoffDelay(a + 1, { minMs: 1000, maxMs: 30_000, random: () => r });
+    expect([0, 1, 2, 3, 10].map((a) => delay(a, 1))).toEqual([1000, 2000, 4000, 8000, 30_000]);
+    expect([0, 1, 10].map((a) => delay(a, 0))).toEqual([500, 1000, 15_000]);
+    expect(delay(1000, 0.5)).toBe(22_500);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Shared test helpers: a parsed config from TOML text, and a logger that keeps its lines. */
 import { checkConfigText, type Config } from '@traderadmin/config';
-import type { Logger } from '../src/logger.js';
+import type { Logger } from '@traderadmin/kit';
 
 /** A valid Config from TOML snippets (everything else takes the schema defaults). */
 export function makeConfig(toml = '', env: NodeJS.ProcessEnv = {}): Config {
@@ -12,9 +12,18 @@ export function makeConfig(toml = '', env: NodeJS.ProcessEnv = {}): Config {
 /** A logger whose lines tests can read. */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const make = (bound: Record<string, unknown>): Logger => {
+    const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+      lines.push(`${level} ${message} ${JSON.stringify({ ...bound, ...fields })}`);
+    return {
+      debug: log('debug'),
+      info: log('info'),
+      warn: log('warn'),
+      error: log('error'),
+      child: (fields) => make({ ...bound, ...fields }),
+    };
+  };
+  return Object.assign(make({}), { lines });
 }
 
 /** Epoch ms of a wall-clock UTC time. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
+import { ManualClock } from '@traderadmin/kit';
 import { startExporter, type RunningExporter } from '../src/exporter.js';
 import { makeConfig, memoryLogger, utc } from './helpers.js';
 import { promtoolCheckMetrics } from './promtool.js';

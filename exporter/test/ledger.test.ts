@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger, type Fill, type Outcome } from '../src/accounting/ledger.js';
-import { ManualClock } from '../src/clock.js';
+import { ManualClock } from '@traderadmin/kit';
 import { seedLedger } from '../src/exporter.js';
 import { utc } from './helpers.js';
 

@@ -4,8 +4,24 @@ import { ManualClock, systemClock } from '../src/clock.js';
 describe('ManualClock', () => {
   it.each([
     // [timers as [delay, name], advance by, fired in order, time after]
-    [[[100, 'a'], [50, 'b']], 100, ['b', 'a'], 1100],
-    [[[100, 'a'], [100, 'b']], 100, ['a', 'b'], 1100],
+    [
+      [
+        [100, 'a'],
+        [50, 'b'],
+      ],
+      100,
+      ['b', 'a'],
+      1100,
+    ],
+    [
+      [
+        [100, 'a'],
+        [100, 'b'],
+      ],
+      100,
+      ['a', 'b'],
+      1100,
+    ],
     [[[100, 'a']], 99, [], 1099],
     [[[0, 'a']], 0, ['a'], 1000],
   ] as [[number, string][], number, string[], number][])('timers %j, advance %i → fired %j at %i', (timers, by, fired, after) => {

@@ -51,7 +51,13 @@ describe('createLogger', () => {
     const redactor = new Redactor(['hunter2-password']);
     const { log, lines } = capture({ redactor });
     log.child({ channel: 'email' }).child({ attempt: 2 }).error('login failed for hunter2-password');
-    expect(JSON.parse(lines[0])).toEqual({ ts: '2026-01-02T15:04:05.000Z', level: 'error', msg: 'login failed for <secret>', channel: 'email', attempt: 2 });
+    expect(JSON.parse(lines[0])).toEqual({
+      ts: '2026-01-02T15:04:05.000Z',
+      level: 'error',
+      msg: 'login failed for <secret>',
+      channel: 'email',
+      attempt: 2,
+    });
     redactor.set(['new-secret-value']);
     log.info('rotated', { token: 'new-secret-value' });
     expect(lines[1]).not.toContain('new-secret-value');

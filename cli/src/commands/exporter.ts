@@ -6,6 +6,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, formatProblem, isLoopbackHost, loadConfig, parseListen, type LoadedConfig } from '@traderadmin/config';
+import { serviceLogger } from '../logging.js';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, defaultConfig } from '../paths.js';
 
@@ -43,10 +44,10 @@ export function exporterCommand(o: Output, setExit: (code: number) => void): Com
       if (!isLoopbackHost(host) && !config.exporter.events_token)
         o.err(paint(o, 'yellow', `warning: listening on ${listen}, beyond loopback, and the events API has no token`));
       // Loaded here, not at the top: @stoqey/ib, express and prom-client only in the exporter's process.
-      const { consoleLogger, startExporter } = await import('@traderadmin/exporter');
+      const { startExporter } = await import('@traderadmin/exporter');
       let exporter;
       try {
-        exporter = await startExporter(loaded, { listen, logger: consoleLogger(flags.verbose ? 'debug' : 'info') });
+        exporter = await startExporter(loaded, { listen, logger: serviceLogger(loaded, { verbose: flags.verbose }) });
       } catch (error) {
         o.err(paint(o, 'red', `exporter: cannot listen on ${listen}: ${(error as Error).message}`));
         setExit(1);

@@ -4,7 +4,8 @@
  * tests and applies [alerts_config] from a browser; see console/README.md.
  */
 import { Command } from 'commander';
-import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
+import { ConfigError, formatProblem, loadConfig, type LoadedConfig } from '@traderadmin/config';
+import { serviceLogger } from '../logging.js';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, defaultConfig } from '../paths.js';
 
@@ -27,8 +28,9 @@ export function pageCommand(o: Output, setExit: (code: number) => void): Command
     )
     .option('--listen <host:port>', 'overrides alerts_page.listen')
     .action(async (opts: PageOptions) => {
+      let loaded: LoadedConfig;
       try {
-        const loaded = loadConfig(opts.config);
+        loaded = loadConfig(opts.config);
         for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
@@ -38,7 +40,7 @@ export function pageCommand(o: Output, setExit: (code: number) => void): Command
       }
       // Loaded here, not at the top: other commands need neither express nor esbuild.
       const { startAlertsPage } = await import('@traderadmin/console');
-      const page = await startAlertsPage({ configFile: opts.config, out: opts.out, listen: opts.listen, log: (line) => o.err(line) });
+      const page = await startAlertsPage({ configFile: opts.config, out: opts.out, listen: opts.listen, logger: serviceLogger(loaded) });
       o.out(`console (alerts configuration for ${page.editor.file}) at ${page.url}${page.tokenRequired ? ' (token required)' : ''}`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -11,8 +11,7 @@
  * - the lot (signed quantity and average price from fills, average-cost method), which
  *   turns fills into realized P&L and closed round trips.
  */
-import type { Clock } from '../clock.js';
-import { DayClock, type TradingDay } from './day.js';
+import { DayClock, type Clock, type TradingDay } from '@traderadmin/kit';
 
 export type Side = 'BUY' | 'SELL';
 export type Outcome = 'win' | 'loss' | 'breakeven';

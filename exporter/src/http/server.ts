@@ -10,12 +10,11 @@
  *   GET  /api/v1/metrics  the AllMetrics snapshot (JSON)
  *   POST /api/v1/events   events from other services (see exporter/README.md)
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hardenServer, requestGuard, type GuardOptions } from '@traderadmin/config';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../logger.js';
+import { safeEqual, type Logger } from '@traderadmin/kit';
 import type { ValidationResult } from '../events/validate.js';
 
 /** What a scrape asks for with ?scope= (the generated prometheus.yml scrapes the two parts on two jobs). */
@@ -35,13 +34,11 @@ export interface HttpHandlers {
   logger: Logger;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Constant-time token check: both sides are hashed first, so lengths leak nothing either. */
+/** Constant-time bearer token check (safeEqual hashes both sides, so lengths leak nothing either). */
 export function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   const given = m ? m[1] : '';
-  const ok = timingSafeEqual(digest(given), digest(token));
+  const ok = safeEqual(given, token);
   return ok && m !== null;
 }
 

@@ -10,7 +10,7 @@
 import { ConnectionState, EventName, IBApi, IBApiNext, LogLevel, type Contract, type Execution, type CommissionReport } from '@stoqey/ib';
 import type { Subscription } from 'rxjs';
 import type { Fill, PositionUpdate } from '../accounting/ledger.js';
-import type { Logger } from '../logger.js';
+import { backoffDelay, type BackoffOptions, type Logger } from '@traderadmin/kit';
 import { fillFrom, ibFilterTime, positionFrom } from './fills.js';
 import { parseTwsInfoLine } from './errors.js';
 
@@ -67,12 +67,6 @@ export interface GatewayOptions {
   random?: () => number;
 }
 
-/** Delay before reconnect attempt `attempt` (0-based): doubling, capped, with jitter in [d/2, d]. */
-export function backoffDelay(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const d = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
-  return Math.round(d / 2 + (d / 2) * random());
-}
-
 /** `ConnectionStatus.Connecting` of @stoqey/ib's socket (src/core/io/socket.ts). */
 const SOCKET_CONNECTING = 2;
 /** IB code 1101: connectivity restored, data lost: every subscription must be made again. */
@@ -122,10 +116,10 @@ export class IbGateway {
   private lastReason = 'not started';
   /** The library's state starts Disconnected; only a transition to it means a loss. */
   private lastState: ConnectionState = ConnectionState.Disconnected;
-  private readonly random: () => number;
+  private readonly backoff: BackoffOptions;
 
   constructor(private readonly o: GatewayOptions) {
-    this.random = o.random ?? Math.random;
+    this.backoff = { minMs: o.reconnectMinMs, maxMs: o.reconnectMaxMs, random: o.random };
   }
 
   /** Starts connecting; never throws for an unreachable gateway (it keeps retrying). */
@@ -228,7 +222,7 @@ export class IbGateway {
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return;
     clearTimeout(this.loginTimer);
-    const delay = backoffDelay(this.attempt++, this.o.reconnectMinMs, this.o.reconnectMaxMs, this.random);
+    const delay = backoffDelay(++this.attempt, this.backoff);
     this.o.logger.info('reconnecting to the gateway', { inMs: delay, attempt: this.attempt });
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
@@ -420,7 +414,8 @@ export class IbGateway {
     const message = e instanceof Error ? e.message : (e.error?.message ?? String(e.code));
     const failures = (this.failures.get(name) ?? 0) + 1;
     this.failures.set(name, failures);
-    const delay = backoffDelay(failures, this.o.reconnectMinMs, this.o.reconnectMaxMs, this.random);
+    // One doubling more than a reconnect: the session is up, only this subscription failed.
+    const delay = backoffDelay(failures + 1, this.backoff);
     this.o.logger.warn(`subscription to ${name} failed; resubscribing`, { error: message, inMs: delay });
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);

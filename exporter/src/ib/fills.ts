@@ -1,6 +1,6 @@
 /** Turning @stoqey/ib executions and positions into the ledger's plain records. */
 import type { Contract, Execution, Position } from '@stoqey/ib';
-import { zonedToEpoch } from '../accounting/day.js';
+import { zonedToEpoch } from '@traderadmin/kit';
 import type { Fill, PositionUpdate } from '../accounting/ledger.js';
 
 /** The instrument key: IB's conId, or symbol/secType/currency when a message has none. */

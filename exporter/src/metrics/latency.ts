@@ -1,6 +1,6 @@
 /** Order round trips (contract: trader_order_latency_seconds, trader_order_latency_max_seconds). */
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import type { Clock } from '../clock.js';
+import type { Clock } from '@traderadmin/kit';
 import type { LatencyWindows, Stage } from '../accounting/latency.js';
 
 export const ORDER_LATENCY_SECONDS = 'trader_order_latency_seconds';

@@ -1,0 +1,15 @@
+/**
+ * The logger of a service the CLI runs in the foreground: the kit's (JSON lines, text on a
+ * terminal), hiding every secret of the config and the local token of `traderadmin up`.
+ */
+import { readLocalToken, secretValues, type LoadedConfig } from '@traderadmin/config';
+import { createLogger, Redactor, type Logger } from '@traderadmin/kit';
+
+export function serviceLogger(loaded: LoadedConfig, options: { verbose?: boolean; env?: NodeJS.ProcessEnv } = {}): Logger {
+  const env = options.env ?? process.env;
+  const localToken = readLocalToken(loaded, env);
+  return createLogger({
+    level: options.verbose ? 'debug' : 'info',
+    redactor: new Redactor([...secretValues(loaded.config, env), ...(localToken ? [localToken] : [])]),
+  });
+}
