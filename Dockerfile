@@ -17,13 +17,15 @@ COPY . .
 RUN npm ci --no-audit --no-fund && npm run build
 
 # What runs: production dependencies only, the compiled dist/, and the files the parts read at run
-# time (example config, page HTML and CSS, runbooks). The TypeScript sources are removed, which
-# proves no part needs them; no transpiler is installed.
+# time (example config, page HTML and CSS, runbooks). scripts/prune-runtime.mjs removes the
+# TypeScript sources (which proves no part needs them), the tests, the test kit, the features and
+# the benchmarks, and fails the build if a test or build tool (vitest, tsx, cucumber, playwright,
+# esbuild, ...) got installed. cli/test/runtime.test.ts runs the same steps on a copy of the tree.
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY . .
 RUN npm ci --omit=dev --no-audit --no-fund \
-  && find . -path ./node_modules -prune -o -path ./grafana/panel -prune -o \( -name '*.ts' -o -name '*.mts' \) -type f -print | xargs rm -f \
+  && node scripts/prune-runtime.mjs /app \
   && mkdir -p /app/data
 COPY --from=build /app/dist /app/dist
 COPY --from=panel /panel/dist /app/grafana/panel/dist
