@@ -13,6 +13,7 @@ export function prometheusYaml(model: Model): { text: string; secrets: SecretFil
   const c = model.config;
   const secrets: SecretFile[] = [];
   const job = (name: string, target: string) => ({ job_name: name, static_configs: [{ targets: [target] }] });
+  const stackEvery = duration(Math.max(c.prometheus.stack_scrape_interval_seconds, c.prometheus.scrape_interval_seconds));
   const doc: Record<string, unknown> = {
     global: {
       scrape_interval: duration(c.prometheus.scrape_interval_seconds),
@@ -33,11 +34,15 @@ export function prometheusYaml(model: Model): { text: string; secrets: SecretFil
         scrape_interval: duration(Math.max(c.prometheus.position_scrape_interval_seconds, c.prometheus.scrape_interval_seconds)),
         params: { scope: [EXPORTER_SCOPES.positions] },
       },
-      job(JOBS.bridge, model.targets.bridge),
-      job(JOBS.prometheus, model.targets.prometheus),
-      job(JOBS.alertmanager, model.targets.alertmanager),
-      // traderadmin up's own /metrics: restarts and crash loops of every part (PartCrashLooping).
-      job(JOBS.supervisor, model.targets.supervisor),
+      // The stack's own parts, slower: no trading alert reads them (AlertDeliveryFailing and
+      // PartCrashLooping only), and scraping them every second was most of an idle stack's CPU.
+      ...[
+        job(JOBS.bridge, model.targets.bridge),
+        job(JOBS.prometheus, model.targets.prometheus),
+        job(JOBS.alertmanager, model.targets.alertmanager),
+        // traderadmin up's own /metrics: restarts and crash loops of every part (PartCrashLooping).
+        job(JOBS.supervisor, model.targets.supervisor),
+      ].map((j) => ({ ...j, scrape_interval: stackEvery })),
     ],
   };
   if (c.prometheus.remote_write.length > 0) {

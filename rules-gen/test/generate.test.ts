@@ -257,6 +257,8 @@ describe('generate', () => {
     expect(doc.scrape_configs[0]).toMatchObject({ params: { scope: ['account'] } });
     expect(doc.scrape_configs[0].scrape_interval).toBeUndefined();
     expect(doc.scrape_configs[1]).toMatchObject({ params: { scope: ['positions'] }, scrape_interval: '15s' });
+    // The stack's own parts: never faster than the trading series either.
+    expect(doc.scrape_configs.slice(2).map((s: any) => s.scrape_interval)).toEqual(['15s', '15s', '15s', '15s']);
   });
 
   it('scrapes the per-position series on their own, slower job by default', () => {
@@ -267,6 +269,19 @@ describe('generate', () => {
       scrape_interval: '10s',
       params: { scope: ['positions'] },
     });
+    // The bridge, Prometheus, Alertmanager and up: every 10 s, the trading series every second.
+    expect(doc.scrape_configs.slice(2).map((s: any) => [s.job_name, s.scrape_interval])).toEqual([
+      ['alert-bridge', '10s'],
+      ['prometheus', '10s'],
+      ['alertmanager', '10s'],
+      ['traderadmin-up', '10s'],
+    ]);
+  });
+
+  it('scrapes the stack\'s own parts at prometheus.stack_scrape_interval_seconds', () => {
+    const doc = parse(text(gen({ 'prometheus.stack_scrape_interval_seconds': '30' }), 'prometheus.yml')) as Record<string, any>;
+    expect(doc.scrape_configs.slice(2).map((s: any) => s.scrape_interval)).toEqual(['30s', '30s', '30s', '30s']);
+    expect(doc.scrape_configs[0].scrape_interval).toBeUndefined();
   });
 
   it('remote_write and bridge secrets go to 0600 files, never into the YAML', () => {

@@ -27,18 +27,19 @@ const remoteWrite = table(
 
 export const prometheus = table('Prometheus, run by "traderadmin up" and configured by "traderadmin generate".', {
   listen: listen('Prometheus web address.', '127.0.0.1:9090'),
-  scrape_interval_seconds: int(
-    'How often targets are scraped (the exporter without its per-position series, the bridge, Prometheus, Alertmanager).',
-    {
-      default: 1,
-      min: 1,
-      max: 300,
-      unit: 's',
-    },
-  ),
+  scrape_interval_seconds: int("How often the exporter's account-level series, which the trading alerts read, are scraped.", {
+    default: 1,
+    min: 1,
+    max: 300,
+    unit: 's',
+  }),
   evaluation_interval_seconds: int('How often rules are evaluated.', { default: 1, min: 1, max: 300, unit: 's' }),
   position_scrape_interval_seconds: int(
     "How often the exporter's per-position series (trader_position_*) are scraped, on their own job; no alert reads them, and at fund size they are most of the exporter's series.",
+    { default: 10, min: 1, max: 300, unit: 's' },
+  ),
+  stack_scrape_interval_seconds: int(
+    "How often the stack's own parts are scraped (the alert bridge, traderadmin up, Prometheus, Alertmanager), on their jobs; only AlertDeliveryFailing and PartCrashLooping read them, up to this late. Never faster than scrape_interval_seconds.",
     { default: 10, min: 1, max: 300, unit: 's' },
   ),
   retention: str('How long samples are kept on disk.', {
