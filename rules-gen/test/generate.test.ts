@@ -278,7 +278,7 @@ describe('generate', () => {
     ]);
   });
 
-  it('scrapes the stack\'s own parts at prometheus.stack_scrape_interval_seconds', () => {
+  it("scrapes the stack's own parts at prometheus.stack_scrape_interval_seconds", () => {
     const doc = parse(text(gen({ 'prometheus.stack_scrape_interval_seconds': '30' }), 'prometheus.yml')) as Record<string, any>;
     expect(doc.scrape_configs.slice(2).map((s: any) => s.scrape_interval)).toEqual(['30s', '30s', '30s', '30s']);
     expect(doc.scrape_configs[0].scrape_interval).toBeUndefined();
