@@ -16,6 +16,7 @@ import { broker } from './sections/broker.js';
 import { emulator } from './sections/emulator.js';
 import { exporter } from './sections/exporter.js';
 import { grafana } from './sections/grafana.js';
+import { logging } from './sections/logging.js';
 import { prometheus } from './sections/prometheus.js';
 import { secrets } from './sections/secrets.js';
 import { supervisor } from './sections/supervisor.js';
@@ -37,6 +38,7 @@ const sections = {
   alert_bridge: alertBridge,
   alerts_page: alertsPage,
   supervisor,
+  logging,
   grafana,
   secrets,
 };

@@ -59,7 +59,13 @@ export interface RunningExporter {
 /** The parts of the exporter without the HTTP server and the socket (tests and bench). */
 export function createExporterCore(config: Config, deps: Pick<ExporterDeps, 'clock' | 'logger' | 'env'> = {}) {
   const clock = deps.clock ?? systemClock;
-  const logger = deps.logger ?? createLogger({ redactor: new Redactor(secretValues(config, deps.env ?? process.env)) });
+  const logger =
+    deps.logger ??
+    createLogger({
+      level: config.logging.level,
+      format: config.logging.format,
+      redactor: new Redactor(secretValues(config, deps.env ?? process.env)),
+    });
   const registry = new Registry();
   const gateway = config.broker.name;
   const trades = { execution: (_a: string, _s: 'buy' | 'sell') => {}, tradeClosed: (_a: string, _o: string) => {} };

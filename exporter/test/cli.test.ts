@@ -24,7 +24,10 @@ afterAll(async () => {
 it('runs in the foreground, says where it listens, serves metrics from the gateway and stops cleanly on SIGTERM', async () => {
   const port = await freePort();
   const file = path.join(dir, 'config.toml');
-  writeFileSync(file, `[broker]\nmode = "emulator"\nport = ${emu.port}\n\n[exporter]\nlisten = "127.0.0.1:${port}"\n`);
+  writeFileSync(
+    file,
+    `[broker]\nmode = "emulator"\nport = ${emu.port}\n\n[exporter]\nlisten = "127.0.0.1:${port}"\n\n[logging]\nformat = "text"\n`,
+  );
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/traderadmin.mjs'), 'exporter', '--config', file], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,6 +54,8 @@ it('runs in the foreground, says where it listens, serves metrics from the gatew
   }
   expect(await exited).toBe(0);
   expect(err).toContain('SIGTERM: stopping the exporter');
+  // [logging] format = "text" although stderr is a pipe (auto would write JSON lines).
+  expect(err).toMatch(new RegExp(`^\\S+Z info  connecting to the gateway host=127\\.0\\.0\\.1 port=${emu.port} clientId=17$`, 'm'));
   // The gateway saw the session close.
   await waitFor('the emulator to see the client leave', () => emu.control.state().gateway.connections === 0, { timeoutMs: 5000 });
 });
