@@ -8,7 +8,7 @@ import { startControlServer as startHttp, type ControlServer } from './control/h
 import { EventsPoster } from './events.js';
 import { silentLogger, type Logger } from './logger.js';
 import { MAX_SERVER_VERSION, MIN_SERVER_VERSION } from './protocol/messages.js';
-import { GatewayServer } from './server.js';
+import { GatewayServer } from './server/gateway.js';
 import { systemClock, type Clock, type TimerHandle } from './sim/clock.js';
 import { InputError, Simulation } from './sim/engine.js';
 import { checkTimeZone } from './sim/time.js';
@@ -30,7 +30,7 @@ export type {
 export { CONTROL_ACTIONS, type ControlServer } from './control/http.js';
 export { InputError, EMULATOR_CLIENT_ID } from './sim/engine.js';
 export { DEFAULT_UNIVERSE } from './sim/market.js';
-export { Codes } from './server.js';
+export { Codes } from './server/errors.js';
 export { MAX_SERVER_VERSION, MIN_SERVER_VERSION } from './protocol/messages.js';
 export type { OrderLatencyEvent } from './events.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Side } from '../sim/account.js';
 import { InputError, type Simulation } from '../sim/engine.js';
-import type { GatewayServer } from '../server.js';
+import type { GatewayServer, GatewayStatus } from '../server/gateway.js';
 
 /** An injected fill. */
 export interface FillRequest {
@@ -84,7 +84,7 @@ export interface EmulatorState {
   time: string;
   tradingDay: string;
   serverVersion: number;
-  gateway: { host: string; port: number; connections: number; hung: boolean; refusing: boolean; upstreamConnected: boolean };
+  gateway: GatewayStatus;
   clients: Array<{ session: number; clientId: number | undefined; serverVersion: number; phase: string }>;
   prices: Record<string, number>;
   accounts: AccountState[];
@@ -255,7 +255,7 @@ export class EmulatorControl {
     const server = this.deps.server;
     if (downMs > 0) await server.refuseConnections();
     const dropped = server.dropConnections();
-    if (server.hung) server.unhang();
+    if (server.status().hung) server.unhang();
     if (downMs > 0) {
       await this.deps.later(downMs);
       await server.acceptConnections();
@@ -285,14 +285,7 @@ export class EmulatorControl {
       time: new Date(sim.now()).toISOString(),
       tradingDay: sim.today(),
       serverVersion: this.deps.serverVersion,
-      gateway: {
-        host: server.host,
-        port: server.port,
-        connections: server.connectionCount,
-        hung: server.hung,
-        refusing: server.refusing,
-        upstreamConnected: !server.upstreamDown,
-      },
+      gateway: server.status(),
       clients: server.clients(),
       prices: Object.fromEntries(sim.market.all().map((i) => [i.contract.symbol, i.last])),
       accounts: sim.accounts.map((a) => {
