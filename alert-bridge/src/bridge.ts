@@ -13,6 +13,8 @@ import {
   ConfigError,
   consoleUrl,
   dashboardLink,
+  engineFetch,
+  enginePassword,
   formatProblem,
   hardenServer,
   loadConfig,
@@ -280,9 +282,15 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
     tickMs: deps.heartbeatTickMs,
   });
 
+  // Prometheus and Alertmanager ask for the stack's credential (engineAuth.ts); nothing else gets it.
+  const engineUrls = () => [
+    deps.alertmanagerApiUrl ?? `http://${cfg().alertmanager.listen}`,
+    deps.prometheusApiUrl ?? connectUrl(cfg().prometheus.listen),
+  ];
+  const engine = engineFetch({ urls: engineUrls, password: () => enginePassword(current, env), fetch: fetchFn });
   const silences = new SilenceClient(
-    () => deps.alertmanagerApiUrl ?? `http://${cfg().alertmanager.listen}`,
-    fetchFn,
+    () => engineUrls()[0],
+    engine,
     () => clock.now(),
   );
   const stack = httpStackReader(
@@ -291,7 +299,7 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
       alertmanager: () => deps.alertmanagerApiUrl ?? `http://${cfg().alertmanager.listen}`,
       prometheus: () => deps.prometheusApiUrl ?? connectUrl(cfg().prometheus.listen),
     },
-    fetchFn,
+    engine,
   );
   /** The Telegram command bot of a config, when Telegram and its commands are on. */
   const startBot = (config: Config): RunningTelegramBot | undefined => {

@@ -12,7 +12,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promQuery, rawPost, startWebhookPeer, waitFor, type WebhookPeer } from '@traderadmin/test-support';
+import { engineAuthorization } from '@traderadmin/config';
+import { promQuery, rawGet, rawPost, startWebhookPeer, waitFor, type WebhookPeer } from '@traderadmin/test-support';
 import { BIN, NO_TYPESCRIPT, scratchConfig, traderadmin } from './helpers.js';
 
 /** The command, without blocking this process (the running stack writes to our pipes meanwhile). */
@@ -55,14 +56,16 @@ async function securityChecks(dir: string, file: string, ports: Record<string, n
     expect((await rawPost(bridge, '/api/v1/silences', headers, silence)).status).toBe(status);
     expect((await rawPost(exporter, '/api/v1/events', headers, '{"type":"heartbeat","component":"orchestrator"}')).status).toBe(status);
   }
-  const silences = (await (await fetch(`http://127.0.0.1:${ports.alertmanager}/api/v2/silences`)).json()) as unknown[];
+  const engine = { authorization: engineAuthorization(token) };
+  const silences = (await (await fetch(`http://127.0.0.1:${ports.alertmanager}/api/v2/silences`, { headers: engine })).json()) as unknown[];
   expect(silences).toEqual([]);
   expect((await rawPost(exporter, '/api/v1/events', { ...json, ...bearer }, '{"type":"heartbeat","component":"scanner"}')).status).toBe(
     200,
   );
-  // No lifecycle API: nobody can stop Prometheus (and with it the stack) over HTTP.
-  expect((await rawPost(prometheus, '/-/quit', {}, '')).status).toBe(403);
-  expect((await fetch(`${prometheus}/-/ready`)).ok).toBe(true);
+  // No lifecycle API: nobody can stop Prometheus (and with it the stack) over HTTP, not even with the credential.
+  expect((await rawPost(prometheus, '/-/quit', {}, '')).status).toBe(401);
+  expect((await rawPost(prometheus, '/-/quit', engine, '')).status).toBe(403);
+  expect((await fetch(`${prometheus}/-/ready`, { headers: engine })).ok).toBe(true);
 
   const listed = await run(['silence', 'list', '--config', file], dir);
   expect(listed.code, listed.out).toBe(0);
@@ -70,7 +73,7 @@ async function securityChecks(dir: string, file: string, ports: Record<string, n
   const applied = await run(['apply', '--config', file], dir);
   expect(applied.code, applied.out).toBe(0);
   expect(applied.out).toContain('(SIGHUP)');
-  const rules = (await (await fetch(`${prometheus}/api/v1/rules`)).json()) as {
+  const rules = (await (await fetch(`${prometheus}/api/v1/rules`, { headers: engine })).json()) as {
     data: { groups: Array<{ rules: Array<{ query: string }> }> };
   };
   expect(JSON.stringify(rules.data.groups)).toContain('above the 777 ms limit');
@@ -100,7 +103,8 @@ const portFree = (port: number) =>
 
 const answers = async (url: string) => {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    // Prometheus and Alertmanager ask for the credential; the other parts ignore it.
+    const res = await fetch(url, { headers: engine(), signal: AbortSignal.timeout(1000) });
     await res.body?.cancel();
     return res.ok;
   } catch {
@@ -116,6 +120,8 @@ let up: ChildProcess;
 let output = '';
 let exited: Promise<number | null>;
 const at = (name: string) => `http://127.0.0.1:${ports[name]}`;
+/** The credential Prometheus and Alertmanager ask for: the local token up made. */
+const engine = () => ({ authorization: engineAuthorization(readFileSync(path.join(dir, 'data/secrets/token'), 'utf8').trim()) });
 
 /** `up` on the scratch config; resolves once it says it is running. */
 async function startUp(): Promise<void> {
@@ -159,26 +165,26 @@ describe('traderadmin up', () => {
     // The chain is real: emulator → exporter → Prometheus, with the generated rules loaded.
     const equity = await waitFor(
       'trader_equity in Prometheus',
-      async () => (await promQuery(`http://127.0.0.1:${ports.prometheus}`, 'trader_equity'))[0],
+      async () => (await promQuery(`http://127.0.0.1:${ports.prometheus}`, 'trader_equity', engine()))[0],
       { timeoutMs: 30_000 },
     );
     expect(equity.metric).toMatchObject({ account: 'DU1234567', currency: 'USD', job: 'trader-exporter' });
     expect(Number(equity.value[1])).toBeGreaterThan(0);
-    const rules = (await (await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/rules`)).json()) as {
+    const rules = (await (await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/rules`, { headers: engine() })).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string }> }> };
     };
     expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toContain('OrderLatencyHigh');
-    const amStatus = await fetch(`http://127.0.0.1:${ports.alertmanager}/api/v2/status`);
+    const amStatus = await fetch(`http://127.0.0.1:${ports.alertmanager}/api/v2/status`, { headers: engine() });
     expect(amStatus.ok).toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports.bridge}/healthz`)).ok).toBe(true);
     expect(output).toMatch(new RegExp(`Console +http://127\\.0\\.0\\.1:${ports.page}`));
     expect((await fetch(`http://127.0.0.1:${ports.page}/healthz`)).ok).toBe(true);
 
-    // Every address it prints opens something: no "not found", no error page.
+    // Every address it prints opens something (Prometheus and Alertmanager with the credential): no "not found", no error page.
     const printed = [...output.matchAll(/^ {2}\S.{25}(http:\/\/\S+)$/gm)].map((m) => m[1]);
     expect(printed.length).toBeGreaterThanOrEqual(7);
     for (const address of printed) {
-      const res = await fetch(address);
+      const res = await fetch(address, { headers: engine() });
       const text = await res.text();
       expect(`${address} ${res.status}`).toBe(`${address} 200`);
       expect(text, address).not.toContain('not found');
@@ -186,6 +192,48 @@ describe('traderadmin up', () => {
 
     await securityChecks(dir, file, ports);
   }, 90_000);
+
+  it('Prometheus and Alertmanager answer 401 without the credential: nothing read, no silence made', async () => {
+    const prometheus = at('prometheus');
+    const alertmanager = at('alertmanager');
+    const webConfig = path.join(dir, 'data/generated/secrets/web.yml');
+    expect(statSync(webConfig).mode & 0o777).toBe(0o600);
+    expect(readFileSync(webConfig, 'utf8')).toMatch(/^ {2}traderadmin: \$2b\$10\$/m);
+    const wrong = { authorization: engineAuthorization('not-the-token-of-this-stack') };
+    for (const headers of [{}, wrong]) {
+      const read = await rawGet(prometheus, '/api/v1/query?query=trader_equity', headers);
+      expect(read.status).toBe(401);
+      expect(read.body).not.toContain('trader_equity');
+      expect((await rawGet(prometheus, '/-/ready', headers)).status).toBe(401);
+    }
+    const silence = JSON.stringify({
+      matchers: [{ name: 'alertname', value: '.+', isRegex: true, isEqual: true }],
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 10 * 365 * 86400_000).toISOString(),
+      createdBy: 'evil',
+      comment: 'evil',
+    });
+    // A page's simple request (text/plain, no preflight), a local process's JSON, and a wrong password.
+    for (const headers of [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/json' },
+      { 'content-type': 'application/json', ...wrong },
+    ])
+      expect((await rawPost(alertmanager, '/api/v2/silences', headers, silence)).status).toBe(401);
+    expect((await rawGet(alertmanager, '/api/v2/alerts')).status).toBe(401);
+    const silences = (await (await fetch(`${alertmanager}/api/v2/silences`, { headers: engine() })).json()) as unknown[];
+    expect(silences).toEqual([]);
+
+    // Prometheus itself has the credential (password_file): it scrapes both and Alertmanager takes its alerts (a 401 is an error).
+    const value = async (q: string) => Number((await promQuery(prometheus, q, engine()))[0]?.value[1]);
+    for (const job of ['prometheus', 'alertmanager'])
+      await waitFor(`up{job="${job}"} = 1`, async () => (await value(`up{job="${job}"}`)) === 1, { timeoutMs: 30_000 });
+    await waitFor(
+      'Alertmanager to take alerts from Prometheus',
+      async () => (await value('sum(alertmanager_alerts_received_total{job="alertmanager"})')) > 0,
+      { timeoutMs: 30_000 },
+    );
+  }, 60_000);
 
   describe('as a service manager', () => {
     /** The pid of the part whose command line matches. */

@@ -20,3 +20,5 @@ export {
   upPidFile,
 } from './localToken.js';
 export { secretValues } from './secretValues.js';
+export { ENGINE_USER, engineAuthorization, engineFetch, enginePassword, webConfigYaml } from './engineAuth.js';
+export type { EngineFetchOptions } from './engineAuth.js';

@@ -3,7 +3,17 @@
  * `npm run build`, or by esbuild at start when run from sources) and stylesheet, and a small
  * JSON API over ConfigEditor and the bridge.
  */
-import { apiToken, hardenServer, parseListen, requestGuard, resolveFromConfig, secretValues, type Config } from '@traderadmin/config';
+import {
+  apiToken,
+  engineFetch,
+  enginePassword,
+  hardenServer,
+  parseListen,
+  requestGuard,
+  resolveFromConfig,
+  secretValues,
+  type Config,
+} from '@traderadmin/config';
 import { Redactor, redactingLogger, silentLogger, type Logger } from '@traderadmin/kit';
 import { ALERT_NAMES, connectAddress } from '@traderadmin/rules-gen';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -140,12 +150,19 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
     }
     return current.config;
   };
+  const prometheusUrl = options.prometheusUrl ?? `http://${connectAddress(config.prometheus.listen)}`;
+  const alertmanagerUrl = options.alertmanagerUrl ?? `http://${connectAddress(config.alertmanager.listen)}`;
   const upstream = new Upstream({
     exporterUrl: options.exporterUrl ?? `http://${connectAddress(config.exporter.listen)}`,
-    prometheusUrl: options.prometheusUrl ?? `http://${connectAddress(config.prometheus.listen)}`,
-    alertmanagerUrl: options.alertmanagerUrl ?? `http://${connectAddress(config.alertmanager.listen)}`,
+    prometheusUrl,
+    alertmanagerUrl,
     bridgeUrl,
-    fetch: options.fetch,
+    // Prometheus and Alertmanager ask for the stack's credential (the config's, as it is now).
+    fetch: engineFetch({
+      urls: () => [prometheusUrl, alertmanagerUrl],
+      password: () => enginePassword({ file: configFile, config: configNow() }, env),
+      fetch: options.fetch,
+    }),
   });
   const monitoring = new Monitoring({
     config: configNow,

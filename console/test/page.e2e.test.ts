@@ -68,7 +68,13 @@ describe('the alerts configuration page in Chromium, on a running stack', () => 
   let original: string;
 
   beforeAll(async () => {
-    h = await startPageHarness({ bridge: true, emailEnabled: false });
+    // The webhook keeps a bearer token: a new URL for it must give the token's reference again.
+    h = await startPageHarness({
+      bridge: true,
+      emailEnabled: false,
+      env: { WEBHOOK_TOKEN: 'hook-s3cr3t' },
+      edits: [{ path: ['alerts_config', 'notifications', 'webhook', 'bearer_token'], value: 'env:WEBHOOK_TOKEN' }],
+    });
     original = h.configText();
     browser = await launchChromium();
   });
@@ -233,6 +239,62 @@ describe('the alerts configuration page in Chromium, on a running stack', () => 
     expect(await loadedRule(h, 'OrderLatencyHigh')).toMatch(/> 1$/);
     await page.context().close();
   });
+
+  it('asks for the secret reference again when the webhook URL changes: a wrong one changes nothing, the stored one applies', async () => {
+    const KEY = 'alerts_config.notifications.webhook.bearer_token';
+    const HOOK = 'http://127.0.0.1:9/new-hook';
+    const fileBefore = h.configText();
+    const rulesBefore = readFileSync(path.join(h.outDir, 'alertmanager.yml'), 'utf8');
+    const page = await AlertsPageDriver.open(browser, h.url);
+    // Point the webhook somewhere new and press Apply: the page asks for the token's reference in place.
+    await page.enableNotifications('webhook');
+    await page.setListItem('webhook', 'URL', 1, HOOK);
+    const asked = await page.apply();
+    expect(asked).toContain('changes where webhook sends: enter the secret reference of each key below again');
+    expect(asked).toContain('Nothing was changed yet.');
+    const form = page.page.getByRole('form', { name: 'Enter the secret references again' });
+    await expect.poll(() => page.page.evaluate(() => document.activeElement?.id)).toBe(`reconfirm-${KEY}`);
+    expect(h.configText()).toBe(fileBefore);
+    // The same state at 1280 and 375 px, light and dark (one page: the state costs an apply each time).
+    for (const width of [1280, 375])
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.page.setViewportSize({ width, height: 900 });
+        await page.page.emulateMedia({ colorScheme });
+        await form.scrollIntoViewIfNeeded();
+        await page.page.screenshot({ path: screenshotPath(`alerts-page-reconfirm-${width}-${colorScheme}`) });
+        expect(await page.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      }
+    // A reference that is not the stored one: asked again, nothing written.
+    await form.getByLabel(KEY).fill('env:SOMEWHERE_ELSE');
+    await form.getByRole('button', { name: 'Apply with these references' }).click();
+    const status = page.page.locator('#status');
+    const again = () => page.page.getByRole('form', { name: 'Enter the secret references again' });
+    // The answer replaces the form with a fresh, empty one.
+    await expect.poll(() => again().getByLabel(KEY).inputValue(), { timeout: 20_000 }).toBe('');
+    expect(await status.textContent()).toContain('Nothing was changed yet.');
+    expect(h.configText()).toBe(fileBefore);
+    // An empty field is not sent at all (the field is required).
+    await again().getByRole('button').click();
+    expect(
+      await again()
+        .getByLabel(KEY)
+        .evaluate((input) => (input as { validity: { valueMissing: boolean } }).validity.valueMissing),
+    ).toBe(true);
+    expect(h.configText()).toBe(fileBefore);
+
+    // The stored reference: applied, the file holds the new destination and the same reference.
+    await again().getByLabel(KEY).fill('env:WEBHOOK_TOKEN');
+    await again().getByRole('button', { name: 'Apply with these references' }).click();
+    await expect.poll(async () => (await status.textContent()) ?? '', { timeout: 20_000 }).toContain('applied and in effect');
+    const text = h.configText();
+    expect(text).toContain(`urls = ["${HOOK}"]`);
+    expect(text).toContain('bearer_token = "env:WEBHOOK_TOKEN"');
+    expect(text).not.toContain('hook-s3cr3t');
+    expect(readFileSync(path.join(h.outDir, 'alertmanager.yml'), 'utf8')).not.toBe(rulesBefore);
+    expect(h.bridge!.config().alerts_config.notifications.webhook.urls).toEqual([HOOK]);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('reads well in light and dark, and at phone width (screenshots in console/test-results/)', async () => {
     for (const [name, options] of [

@@ -137,11 +137,15 @@ export function inhibitRules(model: Model): InhibitRule[] {
   return rules;
 }
 
+/** The bridge's token, which is also Prometheus's and Alertmanager's password: alert_bridge.auth_token, else the local token. */
+export const stackToken = (c: Model['config'], localToken?: string): Secret | undefined =>
+  c.alert_bridge.auth_token ?? (localToken ? new Secret(localToken) : undefined);
+
 /** `localToken`: the token of `traderadmin up` (data/secrets/token), used when alert_bridge.auth_token is unset. */
 export function alertmanagerYaml(model: Model, localToken?: string): { text: string; secrets: SecretFile[] } {
   const c = model.config;
   const secrets: SecretFile[] = [];
-  const token = c.alert_bridge.auth_token ?? (localToken ? new Secret(localToken) : undefined);
+  const token = stackToken(c, localToken);
   if (token) secrets.push({ path: BRIDGE_TOKEN_FILE, secret: token });
   const httpConfig = token ? { http_config: { authorization: { type: 'Bearer', credentials_file: BRIDGE_TOKEN_FILE } } } : {};
   const webhook = (path: string, sendResolved: boolean) => ({

@@ -16,7 +16,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { livePid, readLocalToken, upPidFile, type LoadedConfig } from '@traderadmin/config';
+import { engineFetch, livePid, readLocalToken, upPidFile, type LoadedConfig } from '@traderadmin/config';
 import { diffFiles, type DiffResult } from './diff.js';
 import { generate, type GeneratedFile, type GeneratedFiles } from './generate.js';
 import { connectAddress } from './model.js';
@@ -97,7 +97,6 @@ export function metricValue(text: string, name: string): number | undefined {
 
 /** Applies a loaded config. Never throws for a failed step: the result says what happened. */
 export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256' | 'file'>, options: ApplyOptions): Promise<ApplyResult> {
-  const f = options.fetch ?? fetch;
   const log = options.log ?? (() => {});
   const urls = { ...defaultUrls(loaded.config), ...strip(options) };
   const timeout = options.confirmTimeoutMs ?? 10_000;
@@ -109,6 +108,8 @@ export async function applyConfig(loaded: Pick<LoadedConfig, 'config' | 'sha256'
   // The config's own token, else the local one of `traderadmin up` (for the bridge and for alertmanager.yml).
   const localToken = readLocalToken(loaded, options.env);
   const bridgeToken = loaded.config.alert_bridge.auth_token?.reveal(options.env) ?? localToken;
+  // The new config's credential: the web config written below takes effect with the next request.
+  const f = engineFetch({ urls: () => [urls.prometheusUrl, urls.alertmanagerUrl], password: () => bridgeToken, fetch: options.fetch });
 
   const files = generate(loaded, { env: options.env, localToken });
   const current = readGenerated(options.out);

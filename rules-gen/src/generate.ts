@@ -3,8 +3,8 @@
  * content, sorted, deterministic). Writing is separate (write.ts), so that validate, diff,
  * apply and the alerts configuration page can all generate without touching the disk.
  */
-import type { LoadedConfig } from '@traderadmin/config';
-import { alertmanagerYaml } from './alertmanager.js';
+import { webConfigYaml, type LoadedConfig } from '@traderadmin/config';
+import { alertmanagerYaml, stackToken } from './alertmanager.js';
 import { buildModel } from './model.js';
 import { prometheusYaml, type SecretFile } from './prometheus.js';
 import { rulesYaml } from './rules.js';
@@ -31,6 +31,9 @@ export interface GenerateOptions {
   localToken?: string;
 }
 
+/** The --web.config.file `traderadmin up` starts Prometheus and Alertmanager with, when there is a token. */
+export const WEB_CONFIG_FILE = 'secrets/web.yml';
+
 /** The main files, in the order progress is reported. */
 export const MAIN_FILES = ['prometheus.yml', 'rules.yml', 'alertmanager.yml'] as const;
 
@@ -39,7 +42,8 @@ export function generate(loaded: Pick<LoadedConfig, 'config' | 'sha256' | 'file'
   const model = buildModel(loaded);
   const files = new Map<string, GeneratedFile>();
   const plain = (content: string): GeneratedFile => ({ content, mode: 0o644, secret: false });
-  const prom = prometheusYaml(model);
+  const engine = stackToken(model.config, options.localToken);
+  const prom = prometheusYaml(model, engine);
   const am = alertmanagerYaml(model, options.localToken);
   files.set('prometheus.yml', plain(prom.text));
   files.set('rules.yml', plain(rulesYaml(model)));
@@ -47,5 +51,7 @@ export function generate(loaded: Pick<LoadedConfig, 'config' | 'sha256' | 'file'
   for (const [path, text] of testFiles(model)) files.set(path, plain(text));
   const secrets: SecretFile[] = [...prom.secrets, ...am.secrets];
   for (const s of secrets) files.set(s.path, { content: `${s.secret.reveal(options.env)}\n`, mode: 0o600, secret: true });
+  // Prometheus's and Alertmanager's --web.config.file: basic auth with the stack's token.
+  if (engine) files.set(WEB_CONFIG_FILE, { content: webConfigYaml(engine.reveal(options.env)), mode: 0o600, secret: true });
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

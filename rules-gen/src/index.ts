@@ -3,7 +3,7 @@
  * promtool test suites and secret files; plus check, diff, apply and explain, shared by the
  * `traderadmin` commands and the alerts configuration page.
  */
-export { generate, MAIN_FILES } from './generate.js';
+export { generate, MAIN_FILES, WEB_CONFIG_FILE } from './generate.js';
 export type { GenerateOptions, GeneratedFile, GeneratedFiles } from './generate.js';
 export { readGenerated, writeGenerated } from './write.js';
 export type { WriteResult } from './write.js';

@@ -1,5 +1,5 @@
 /** prometheus.yml: what to scrape, the rules, where alerts go, and remote_write targets. */
-import type { Secret } from '@traderadmin/config';
+import { ENGINE_USER, type Secret } from '@traderadmin/config';
 import { EXPORTER_SCOPES, JOBS, POSITIONS_JOB, duration, type Model } from './model.js';
 import { header, toYaml } from './yaml.js';
 
@@ -9,11 +9,19 @@ export interface SecretFile {
   secret: Secret;
 }
 
-export function prometheusYaml(model: Model): { text: string; secrets: SecretFile[] } {
+/** The password Prometheus sends to its own and Alertmanager's web config (see config's engineAuth.ts). */
+export const ENGINE_PASSWORD_FILE = 'secrets/engine_password';
+
+/** `engine`: the stack's token; when given, Prometheus and Alertmanager ask for it and Prometheus sends it. */
+export function prometheusYaml(model: Model, engine?: Secret): { text: string; secrets: SecretFile[] } {
   const c = model.config;
   const secrets: SecretFile[] = [];
+  if (engine) secrets.push({ path: ENGINE_PASSWORD_FILE, secret: engine });
+  const auth = engine ? { basic_auth: { username: ENGINE_USER, password_file: ENGINE_PASSWORD_FILE } } : {};
   const job = (name: string, target: string) => ({ job_name: name, static_configs: [{ targets: [target] }] });
   const stackEvery = duration(Math.max(c.prometheus.stack_scrape_interval_seconds, c.prometheus.scrape_interval_seconds));
+  const local = model.targets.alertmanager;
+  const others = [...new Set(c.prometheus.alertmanagers)].filter((t) => t !== local);
   const doc: Record<string, unknown> = {
     global: {
       scrape_interval: duration(c.prometheus.scrape_interval_seconds),
@@ -22,7 +30,10 @@ export function prometheusYaml(model: Model): { text: string; secrets: SecretFil
     rule_files: ['rules.yml'],
     alerting: {
       // Every member of an Alertmanager cluster gets every alert; their gossip sends each notification once.
-      alertmanagers: [{ static_configs: [{ targets: [...new Set([model.targets.alertmanager, ...c.prometheus.alertmanagers])] }] }],
+      // Another machine's Alertmanager has its own credential (or none): ours goes to ours only.
+      alertmanagers: engine
+        ? [{ static_configs: [{ targets: [local] }], ...auth }, ...(others.length ? [{ static_configs: [{ targets: others }] }] : [])]
+        : [{ static_configs: [{ targets: [local, ...others] }] }],
     },
     scrape_configs: [
       // Alerts read the account-level series: scraped every scrape_interval. The per-position
@@ -38,8 +49,8 @@ export function prometheusYaml(model: Model): { text: string; secrets: SecretFil
       // PartCrashLooping only), and scraping them every second was most of an idle stack's CPU.
       ...[
         job(JOBS.bridge, model.targets.bridge),
-        job(JOBS.prometheus, model.targets.prometheus),
-        job(JOBS.alertmanager, model.targets.alertmanager),
+        { ...job(JOBS.prometheus, model.targets.prometheus), ...auth },
+        { ...job(JOBS.alertmanager, model.targets.alertmanager), ...auth },
         // traderadmin up's own /metrics: restarts and crash loops of every part (PartCrashLooping).
         job(JOBS.supervisor, model.targets.supervisor),
       ].map((j) => ({ ...j, scrape_interval: stackEvery })),

@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions walk parsed YAML documents freely */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import bcrypt from 'bcryptjs';
 import { parse } from 'yaml';
 import {
   ALERT_NAMES,
@@ -12,6 +14,7 @@ import {
   readGenerated,
   restartWindowTimes,
   shift,
+  toolAvailable,
   weekdayRanges,
   writeGenerated,
 } from '../src/index.js';
@@ -322,6 +325,50 @@ describe('generate', () => {
     writeGenerated(dir, files);
     expect(statSync(path.join(dir, 'secrets/remote_write_1_password')).mode & 0o777).toBe(0o600);
     expect(statSync(path.join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+  });
+
+  it('with a token, Prometheus and Alertmanager ask for basic auth and Prometheus sends it to its own only', () => {
+    const text = withKeys({ 'prometheus.alertmanagers': '["10.0.0.2:9093", "127.0.0.1:9093"]' });
+    const files = generate(loaded(text), { localToken: 'local-token-0123456789' });
+    const prom = parse(files.get('prometheus.yml')!.content) as Record<string, any>;
+    const auth = { username: 'traderadmin', password_file: 'secrets/engine_password' };
+    // Another machine's Alertmanager has a credential of its own (or none): it never gets ours.
+    expect(prom.alerting.alertmanagers).toEqual([
+      { static_configs: [{ targets: ['127.0.0.1:9093'] }], basic_auth: auth },
+      { static_configs: [{ targets: ['10.0.0.2:9093'] }] },
+    ]);
+    const jobs = Object.fromEntries((prom.scrape_configs as any[]).map((j) => [j.job_name, j.basic_auth]));
+    expect(jobs).toMatchObject({ prometheus: auth, alertmanager: auth, 'trader-exporter': undefined, 'alert-bridge': undefined });
+    expect(files.get('secrets/engine_password')).toEqual({ content: 'local-token-0123456789\n', mode: 0o600, secret: true });
+    const web = files.get('secrets/web.yml')!;
+    expect(web).toMatchObject({ mode: 0o600, secret: true });
+    const hash = /^ {2}traderadmin: (\$2b\$10\$\S{53})$/m.exec(web.content)![1];
+    expect(bcrypt.compareSync('local-token-0123456789', hash)).toBe(true);
+    expect(bcrypt.compareSync('local-token-012345678', hash)).toBe(false);
+    // Same token, same bytes: diff and apply see no change.
+    expect(generate(loaded(text), { localToken: 'local-token-0123456789' }).get('secrets/web.yml')!.content).toBe(web.content);
+    if (toolAvailable('promtool')) {
+      const dir = tempDir();
+      writeGenerated(dir, files);
+      const check = spawnSync('promtool', ['check', 'web-config', path.join(dir, 'secrets/web.yml')], { encoding: 'utf8' });
+      expect(check.status, check.stderr).toBe(0);
+    }
+
+    // alert_bridge.auth_token takes the local token's place; without either, nothing asks for auth.
+    const own = generate(
+      loaded(
+        variantText('odd numbers, three components, remote_write and a cluster').replace(
+          '# auth_token = "env:ALERT_BRIDGE_TOKEN"',
+          'auth_token = "env:ALERT_BRIDGE_TOKEN"',
+        ),
+        VARIANT_ENV,
+      ),
+      { env: VARIANT_ENV, localToken: 'local-token-0123456789' },
+    );
+    expect(own.get('secrets/engine_password')!.content).toBe('bridge-token-s3cr3t\n');
+    const none = generate(loaded(text));
+    expect([...none.keys()].filter((k) => k.startsWith('secrets/'))).toEqual([]);
+    expect(none.get('prometheus.yml')!.content).not.toContain('basic_auth');
   });
 });
 

@@ -144,12 +144,13 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<M
   return proc;
 }
 
-/** Runs an instant PromQL query and returns the result vector. */
+/** Runs an instant PromQL query and returns the result vector. `headers`: the credential of a Prometheus that asks for one. */
 export async function promQuery(
   prometheusUrl: string,
   query: string,
+  headers?: Record<string, string>,
 ): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`, { headers });
   const body = (await res.json()) as {
     status: string;
     error?: string;

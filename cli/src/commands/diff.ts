@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
+import { ConfigError, engineFetch, enginePassword, formatProblem, loadConfig } from '@traderadmin/config';
 import { defaultUrls, diffFiles, diffLive, fetchLive, formatDiff, generate, readGenerated } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, OUT_HELP, defaultConfig, generatedDirFor } from '../paths.js';
@@ -31,10 +31,14 @@ export function diffCommand(o: Output, setExit: (code: number) => void): Command
           let result;
           if (opts.live) {
             const urls = defaultUrls(loaded.config);
+            const prometheusUrl = opts.prometheusUrl ?? urls.prometheusUrl;
+            const alertmanagerUrl = opts.alertmanagerUrl ?? urls.alertmanagerUrl;
+            const password = enginePassword(loaded);
             result = diffLive(
               await fetchLive({
-                prometheusUrl: opts.prometheusUrl ?? urls.prometheusUrl,
-                alertmanagerUrl: opts.alertmanagerUrl ?? urls.alertmanagerUrl,
+                prometheusUrl,
+                alertmanagerUrl,
+                fetch: engineFetch({ urls: () => [prometheusUrl, alertmanagerUrl], password: () => password }),
               }),
               files,
             );

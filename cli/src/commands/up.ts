@@ -11,6 +11,8 @@ import path from 'node:path';
 import {
   ConfigError,
   LOCAL_TOKEN_ENV,
+  engineAuthorization,
+  enginePassword,
   ensureLocalToken,
   formatProblem,
   loadConfig,
@@ -19,6 +21,7 @@ import {
   type Config,
   type LoadedConfig,
 } from '@traderadmin/config';
+import { WEB_CONFIG_FILE } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
 import { BIN, CONFIG_ENV, CONFIG_HELP, EXAMPLE_CONFIG, dataDirFor, defaultConfig } from '../paths.js';
 import { servePartMetrics } from '../stack/metrics.js';
@@ -129,8 +132,14 @@ export function stackServices(loaded: LoadedConfig, dataDir: string, commands: R
       ),
     );
   }
+  // Their own APIs ask for basic auth (the web config generate wrote when there is a token; engineAuth.ts).
+  const webConfig = path.join(generated, WEB_CONFIG_FILE);
+  const password = existsSync(webConfig) ? enginePassword(loaded) : undefined;
+  const webArgs = password ? [`--web.config.file=${webConfig}`] : [];
+  const auth = password ? { authorization: engineAuthorization(password) } : undefined;
   const prometheusArgs = [
     `--config.file=${path.join(generated, 'prometheus.yml')}`,
+    ...webArgs,
     `--storage.tsdb.path=${path.join(dataDir, 'prometheus')}`,
     `--storage.tsdb.retention.time=${config.prometheus.retention}`,
     `--web.listen-address=${config.prometheus.listen}`,
@@ -144,13 +153,14 @@ export function stackServices(loaded: LoadedConfig, dataDir: string, commands: R
     command: PROMETHEUS_BIN,
     args: prometheusArgs,
     cwd: generated,
-    ready: httpReady(`${url(config.prometheus.listen)}/-/ready`),
+    ready: httpReady(`${url(config.prometheus.listen)}/-/ready`, auth),
     url: url(config.prometheus.listen),
   });
   const alertmanagerArgs = [
     `--config.file=${path.join(generated, 'alertmanager.yml')}`,
     `--storage.path=${path.join(dataDir, 'alertmanager')}`,
     `--web.listen-address=${config.alertmanager.listen}`,
+    ...webArgs,
     `--cluster.listen-address=${config.alertmanager.cluster_listen ?? ''}`,
     ...config.alertmanager.peers.map((peer) => `--cluster.peer=${peer}`),
     '--log.level=warn',
@@ -161,7 +171,7 @@ export function stackServices(loaded: LoadedConfig, dataDir: string, commands: R
     command: ALERTMANAGER_BIN,
     args: alertmanagerArgs,
     cwd: generated,
-    ready: httpReady(`${url(config.alertmanager.listen)}/-/ready`),
+    ready: httpReady(`${url(config.alertmanager.listen)}/-/ready`, auth),
     url: url(config.alertmanager.listen),
   });
   return services;

@@ -255,10 +255,10 @@ export class Supervisor {
   }
 }
 
-/** A readiness probe: true when GET url answers 2xx. */
-export function httpReady(url: string): () => Promise<boolean> {
+/** A readiness probe: true when GET url answers 2xx. `headers`: e.g. the credential Prometheus asks for. */
+export function httpReady(url: string, headers?: Record<string, string>): () => Promise<boolean> {
   return async () => {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
     await res.body?.cancel();
     return res.ok;
   };
