@@ -152,15 +152,17 @@ async function measure(load: (typeof LOADS)[number]): Promise<string[]> {
     const stack = rows.filter((r) => !r.name.endsWith('(wrapper)'));
     const sum = (xs: typeof rows, k: 'rss' | 'pss' | 'cpu') => xs.reduce((t, r) => t + r[k], 0);
     const mb = (v: number) => `${v.toFixed(0)} MB`;
+    // CPU time itself, which a busy machine does not inflate the way it stretches wall time.
+    const cpuS = (percent: number) => `${((percent / 100) * CPU_WINDOW_SECONDS).toFixed(2)} s`;
     const line = (r: { name: string; rss: number; pss: number; cpu: number }) =>
-      `| ${load.accounts} × ${load.positions.toLocaleString('en-US')} | ${r.name} | ${mb(r.rss)} | ${mb(r.pss)} | ${r.cpu.toFixed(2)} % |`;
+      `| ${load.accounts} × ${load.positions.toLocaleString('en-US')} | ${r.name} | ${mb(r.rss)} | ${mb(r.pss)} | ${r.cpu.toFixed(2)} % | ${cpuS(r.cpu)} |`;
     return [
       ...stack.map(line),
-      `| ${load.accounts} × ${load.positions.toLocaleString('en-US')} | **stack total** (ready in ${printed ?? '?'} s by its own clock, ${(readyMs / 1000).toFixed(1)} s from spawn) | **${mb(sum(stack, 'rss'))}** | **${mb(sum(stack, 'pss'))}** | **${sum(stack, 'cpu').toFixed(2)} %** |`,
+      `| ${load.accounts} × ${load.positions.toLocaleString('en-US')} | **stack total** (ready in ${printed ?? '?'} s by its own clock, ${(readyMs / 1000).toFixed(1)} s from spawn) | **${mb(sum(stack, 'rss'))}** | **${mb(sum(stack, 'pss'))}** | **${sum(stack, 'cpu').toFixed(2)} %** | **${cpuS(sum(stack, 'cpu'))}** |`,
       ...(wrappers.length
         ? [
             ...wrappers.map(line),
-            `| ${load.accounts} × ${load.positions.toLocaleString('en-US')} | total with the npm wrappers | ${mb(sum(rows, 'rss'))} | ${mb(sum(rows, 'pss'))} | ${sum(rows, 'cpu').toFixed(2)} % |`,
+            `| ${load.accounts} × ${load.positions.toLocaleString('en-US')} | total with the npm wrappers | ${mb(sum(rows, 'rss'))} | ${mb(sum(rows, 'pss'))} | ${sum(rows, 'cpu').toFixed(2)} % | ${cpuS(sum(rows, 'cpu'))} |`,
           ]
         : []),
     ];
@@ -185,10 +187,10 @@ const load = loadavg()[0];
 for (const l of LOADS) rows.push(...(await measure(l)));
 console.log(
   [
-    `\`${VIA_NPM ? 'npm start' : 'traderadmin up'}\` of ${ROOT === path.resolve(HERE, '..') ? 'this checkout' : ROOT} on the emulated account(s)${INTERVAL ? `, scrape and evaluation every ${INTERVAL} s` : ''}, idle: RSS and PSS ${IDLE_SECONDS} s after ready, CPU (share of one core) over the ${CPU_WINDOW_SECONDS} s before. ${cpus().length} cores; 1-minute load average ${load.toFixed(2)} at the start.`,
+    `\`${VIA_NPM ? 'npm start' : 'traderadmin up'}\` of ${ROOT === path.resolve(HERE, '..') ? 'this checkout' : ROOT} on the emulated account(s)${INTERVAL ? `, scrape and evaluation every ${INTERVAL} s` : ''}, idle: RSS and PSS ${IDLE_SECONDS} s after ready, CPU (share of one core) over the ${CPU_WINDOW_SECONDS} s before. ${cpus().length} cores; 1-minute load average ${load.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end (a shared machine: CPU seconds hold up under load, wall-clock times do not).`,
     '',
-    '| accounts × positions | process | RSS | PSS | CPU |',
-    '| --- | --- | ---: | ---: | ---: |',
+    `| accounts × positions | process | RSS | PSS | CPU | CPU s in ${CPU_WINDOW_SECONDS} s |`,
+    '| --- | --- | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n'),
 );

@@ -242,13 +242,25 @@ describe('traderadmin up', () => {
       const text = await (await fetch(`${at('supervisor')}/metrics`)).text();
       return Number(text.match(new RegExp(`traderadmin_part_restarts_total\\{part="${part}"\\} (\\d+)`))?.[1] ?? NaN);
     };
+    // The emulator runs inside up (cli/src/stack/emulator.ts): not a part to kill.
     const PARTS: Array<{ part: string; match: RegExp; ready: () => string }> = [
-      { part: 'emulator', match: / emulator --config/, ready: () => `${at('control')}/control/state` },
       { part: 'exporter', match: / exporter --config/, ready: () => `${at('exporter')}/healthz` },
       { part: 'page', match: / page --config/, ready: () => `${at('page')}/healthz` },
       { part: 'prometheus', match: /^prometheus /, ready: () => `${at('prometheus')}/-/ready` },
       { part: 'alertmanager', match: /^prometheus-alertmanager /, ready: () => `${at('alertmanager')}/-/ready` },
     ];
+
+    it('runs the emulator in its own process, not as a child; the other Node parts are children', async () => {
+      const children = childrenOf(up.pid!).map((c) => c.cmd);
+      expect(children.filter((cmd) => / emulator --config/.test(cmd))).toEqual([]);
+      for (const part of ['exporter', 'bridge', 'page'])
+        expect(
+          children.some((cmd) => cmd.includes(` ${part} --config`)),
+          part,
+        ).toBe(true);
+      expect(await answers(`${at('control')}/control/state`)).toBe(true);
+      expect(await (await fetch(`${at('supervisor')}/metrics`)).text()).not.toContain('part="emulator"');
+    });
 
     it('kill -9 of each part in turn: each comes back, is counted, and the stack keeps running', async () => {
       for (const { part, match } of PARTS) {
@@ -297,7 +309,8 @@ describe('traderadmin up', () => {
     // Up again, on the same folder: the case above stopped it.
     await startUp();
     const parts = childrenOf(up.pid!).map((c) => c.pid);
-    expect(parts.length).toBeGreaterThanOrEqual(6);
+    // Exporter, bridge, page, Prometheus, Alertmanager; the emulator's ports close with up itself.
+    expect(parts.length).toBeGreaterThanOrEqual(5);
     up.kill('SIGKILL');
     const started = Date.now();
     await waitFor(

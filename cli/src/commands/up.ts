@@ -2,7 +2,8 @@
  * `traderadmin up`: the whole local stack in the foreground — the IB Gateway emulator (unless a
  * real gateway is configured), the exporter, the alert bridge, Prometheus and Alertmanager with
  * generated configuration — until Ctrl-C, which stops everything cleanly. A part that dies is
- * restarted (stack/supervisor.ts); up's own /metrics count the restarts.
+ * restarted (stack/supervisor.ts); up's own /metrics count the restarts. The emulator runs
+ * inside this process (stack/emulator.ts says why); every other part is a child.
  */
 import { Command } from 'commander';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import {
 import { WEB_CONFIG_FILE } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
 import { BIN, CONFIG_ENV, CONFIG_HELP, EXAMPLE_CONFIG, dataDirFor, defaultConfig } from '../paths.js';
+import { startStackEmulator } from '../stack/emulator.js';
 import { servePartMetrics } from '../stack/metrics.js';
 import { httpReady, Supervisor, type ServiceSpec } from '../stack/supervisor.js';
 
@@ -93,17 +95,8 @@ export function stackServices(loaded: LoadedConfig, dataDir: string, commands: R
     url: at,
   });
   const generated = path.join(dataDir, 'generated');
+  // The emulator, in emulator mode, runs inside up itself (stack/emulator.ts), not here.
   const services: ServiceSpec[] = [];
-  if (config.broker.mode === 'emulator') {
-    services.push(
-      node(
-        'emulator',
-        ['emulator', '--config', loaded.file, '--events-url', `${url(config.exporter.listen)}/api/v1/events`],
-        httpReady(`${url(config.emulator.control_listen)}/control/state`),
-        `${url(config.emulator.control_listen)}/control/state`,
-      ),
-    );
-  }
   services.push(
     node(
       'exporter',
@@ -271,8 +264,10 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
       });
       const metricsAt = parseListen(loaded.config.supervisor.listen)!;
       const metricsServer = await servePartMetrics(metricsAt.host, metricsAt.port, () => supervisor.state());
+      let emulator: { close(): Promise<void> } | undefined;
       const stopEverything = async () => {
         await supervisor.stopAll();
+        await emulator?.close();
         await new Promise((resolve) => metricsServer.close(resolve));
       };
       let interrupted = false;
@@ -288,6 +283,10 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
         process.once('SIGTERM', onSignal);
       });
       try {
+        if (loaded.config.broker.mode === 'emulator') {
+          o.out('starting emulator (in this process)…');
+          emulator = await startStackEmulator(loaded, `${url(loaded.config.exporter.listen)}/api/v1/events`, (line) => o.out(line));
+        }
         for (const service of services) {
           o.out(`starting ${service.name}…`);
           await supervisor.start(service);
