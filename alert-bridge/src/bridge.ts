@@ -71,7 +71,7 @@ export interface BridgeDeps {
   alertmanagerApiUrl?: string;
   /** docs/runbooks.md. @default <repo>/docs/runbooks.md */
   runbooksFile?: string;
-  /** Per-request timeout of every provider call. @default 15000 */
+  /** Per-request timeout of every provider call. @default PROVIDER_TIMEOUT_MS (15 s, notifiers/provider.ts) */
   providerTimeoutMs?: number;
   /** How long close() waits for deliveries in flight. @default 10000 */
   shutdownGraceMs?: number;

@@ -8,7 +8,7 @@ export { locateKeys, lineOf } from './locate.js';
 export type { FieldDescription, Problem } from './schema.js';
 export { hardenServer, hostOf, ownHosts, refusal, refuse, requestGuard } from './http/guard.js';
 export type { GuardOptions, Refusal } from './http/guard.js';
-export { consoleUrl, dashboardLink } from './links.js';
+export { DASHBOARDS, consoleUrl, dashboardLink, dashboardPath } from './links.js';
 export {
   LOCAL_TOKEN_ENV,
   apiToken,

@@ -10,7 +10,7 @@
  *   const results = await page.testAlert('email'); // "✓ delivered: Email → test@example.com …"
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHANNEL_TITLES, fieldId } from '../src/shared/form.js';
+import { channelTitle, fieldId } from '../src/shared/form.js';
 import { newContext } from './browser.js';
 
 export class AlertsPageDriver {
@@ -33,7 +33,7 @@ export class AlertsPageDriver {
   }
 
   private title(channel: string): string {
-    return CHANNEL_TITLES[channel] ?? channel;
+    return channelTitle(channel);
   }
 
   /** Ticks "Enable <Channel> notifications", which reveals the channel's settings. */

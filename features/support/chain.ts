@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type LoadedConfig } from '@traderadmin/config';
+import { loadConfig, type ChannelName, type LoadedConfig } from '@traderadmin/config';
 import { startEmulator, type Emulator } from '@traderadmin/emulator';
 import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/exporter';
 import { startBridge, type Logger as BridgeLogger, type RunningBridge } from '@traderadmin/alert-bridge';
@@ -44,7 +44,7 @@ import {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type Channel = 'email' | 'slack' | 'sms' | 'webhook' | 'telegram' | 'discord' | 'pagerduty';
+export type Channel = ChannelName;
 export const ACCOUNT = 'DU1234567';
 /** The Telegram chat the chain's bot sends to and obeys. */
 export const TELEGRAM_CHAT = '123456789';

@@ -3,16 +3,19 @@
  * formats it (alert-bridge/README.md "Messages"): the email subject, Slack's fallback text, the
  * SMS status tag and the webhook's JSON status. Used to count notices per channel exactly.
  */
+import { CHANNELS } from '@traderadmin/config';
 import type { Channel } from './chain.js';
 
 export type NoticeStatus = 'firing' | 'resolved';
 
+/** Channels only the scenarios about them enable (each chain with them starts more peers). */
+const OPT_IN: readonly Channel[] = ['telegram', 'discord', 'pagerduty'];
+
 /**
  * The channels every chain enables unless a scenario says otherwise, and that "every channel"
- * steps check: the one list (chain.ts and the steps use it). Telegram, Discord and PagerDuty
- * are enabled by the scenarios about them.
+ * steps check: the config schema's CHANNELS but the opt-in ones, so a new channel is in.
  */
-export const ALL_CHANNELS: Channel[] = ['email', 'slack', 'sms', 'webhook'];
+export const ALL_CHANNELS: Channel[] = CHANNELS.filter((c) => !OPT_IN.includes(c));
 
 export function noticePattern(channel: Channel, alert: string, status: NoticeStatus): RegExp {
   const firing = status === 'firing';

@@ -4,6 +4,7 @@
  * sources by uid only, so a renamed data source keeps every dashboard working.
  */
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DASHBOARDS } from '@traderadmin/config';
 
 /** The provisioned Prometheus data source (http://127.0.0.1:9090 on the host network of docker compose). */
 export const PROMETHEUS: DataSourceRef = Object.freeze({ type: 'prometheus', uid: 'prometheus' });
@@ -17,5 +18,5 @@ export const PROVISIONED_UIDS: readonly string[] = Object.freeze([PROMETHEUS.uid
 /** Plugin id of our equity curve panel (grafana/panel/src/plugin.json). */
 export const EQUITY_PANEL_ID = 'traderadmin-equitycurve-panel';
 
-/** Dashboard uids; alert annotations link to `/d/<uid>/<slug>` (rules-gen `dashboardUrl`). */
-export const DASHBOARD_UIDS = Object.freeze({ overview: 'trader-overview', delivery: 'alerts-delivery' });
+/** Dashboard uids, from @traderadmin/config's DASHBOARDS: alert annotations link to `/d/<uid>/<slug>` (rules-gen `dashboardUrl`). */
+export const DASHBOARD_UIDS = Object.freeze({ overview: DASHBOARDS.overview.uid, delivery: DASHBOARDS.delivery.uid });

@@ -7,6 +7,7 @@ import { dashboardOptions } from '../src/dashboards/common.js';
 import { ALERTMANAGER, DASHBOARD_UIDS, EQUITY_PANEL_ID, PROMETHEUS, PROVISIONED_UIDS } from '../src/datasources.js';
 import { allPanels, dashboardQueries, provisionedDatasources, slugify, validateDashboard } from '../src/validate.js';
 import { EQUITY_PANEL_TITLE } from '../src/dashboards/index.js';
+import { DASHBOARDS } from '@traderadmin/config';
 // The plugin's option defaults (a dependency-free file of the separate panel project).
 import { DEFAULT_OPTIONS } from '../panel/src/types.js';
 
@@ -50,9 +51,9 @@ describe('generated dashboards', () => {
   it('have the uids and URL slugs alert annotations link to', () => {
     const byUid = new Map(files.map((f) => [committed(f).uid as string, committed(f)]));
     expect([...byUid.keys()].sort()).toEqual([DASHBOARD_UIDS.delivery, DASHBOARD_UIDS.overview].sort());
-    // rules-gen dashboardUrl: /d/trader-overview/trading-overview and /d/alerts-delivery/alerts-and-delivery
-    expect(slugify(byUid.get('trader-overview')!.title as string)).toBe('trading-overview');
-    expect(slugify(byUid.get('alerts-delivery')!.title as string)).toBe('alerts-and-delivery');
+    // rules-gen dashboardUrl and the bridge's links: /d/<uid>/<slug> of @traderadmin/config's DASHBOARDS
+    for (const d of Object.values(DASHBOARDS)) expect(slugify(byUid.get(d.uid)!.title as string)).toBe(d.slug);
+    expect(DASHBOARDS.overview.uid).toBe('trader-overview');
   });
 
   it('hard-code no colours: only named palette colours and field colour schemes', () => {

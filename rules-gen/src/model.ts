@@ -4,7 +4,7 @@
  * are all written from. Names and semantics follow shared/spec/contract.md.
  */
 import type { AlertSeverity, ChannelName, Config, LoadedConfig } from '@traderadmin/config';
-import { CHANNELS, consoleUrl, parseListen } from '@traderadmin/config';
+import { CHANNELS, consoleUrl, dashboardPath, parseListen } from '@traderadmin/config';
 import { decimal, money, shift } from './decimal.js';
 import { literal, type Text } from './template.js';
 
@@ -500,10 +500,10 @@ export function dashboardUrl(c: Config, kind: AlertRule['dashboard']): string {
   const base = literal(c.grafana.url.replace(/\/+$/, ''));
   switch (kind) {
     case 'account':
-      return `${base}/d/trader-overview/trading-overview?var-account={{ $labels.account }}`;
+      return `${base}${dashboardPath('overview')}?var-account={{ $labels.account }}`;
     case 'overview':
-      return `${base}/d/trader-overview/trading-overview`;
+      return `${base}${dashboardPath('overview')}`;
     case 'delivery':
-      return `${base}/d/alerts-delivery/alerts-and-delivery`;
+      return `${base}${dashboardPath('delivery')}`;
   }
 }

@@ -3,6 +3,7 @@
  * masked accounts, formatted values, and the links (Grafana dashboard, prefilled silence,
  * runbook). Channels only decide layout and length.
  */
+import { dashboardPath } from '@traderadmin/config';
 import type { AmAlert, Notification } from '../types.js';
 import { formatMoneyInText, formatValue, maskAccount, maskAccountsInText } from './values.js';
 
@@ -82,7 +83,7 @@ function alertView(a: AmAlert, common: Record<string, string>, links: LinkContex
     ann.dashboard_url ??
     (labels.account
       ? links.grafanaUrl
-        ? `${links.grafanaUrl.replace(/\/+$/, '')}/d/trader-overview/trading-overview?var-account=${encodeURIComponent(labels.account)}`
+        ? `${links.grafanaUrl.replace(/\/+$/, '')}${dashboardPath('overview')}?var-account=${encodeURIComponent(labels.account)}`
         : `${links.consoleUrl.replace(/\/+$/, '')}/monitoring?account=${encodeURIComponent(labels.account)}`
       : undefined);
   return {

@@ -6,20 +6,11 @@
  */
 import type { Notifications } from '@traderadmin/config';
 import { renderDiscord } from '../format/discord.js';
-import type { LinkContext } from '../format/view.js';
-import { checkStatus, networkFailure } from '../delivery/policy.js';
-import type { Clock, DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import { networkFailure } from '../delivery/policy.js';
+import type { DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import { answerResult, postJson, type ProviderOptions } from './provider.js';
 
-export interface DiscordNotifierOptions {
-  config: Notifications['discord'];
-  links: LinkContext;
-  fetch: typeof fetch;
-  clock: Clock;
-  /** @default 15000 */
-  timeoutMs?: number;
-  /** Environment of env: secrets. @default process.env */
-  env?: NodeJS.ProcessEnv;
-}
+export type DiscordNotifierOptions = ProviderOptions<Notifications['discord']>;
 
 /** ms until the bucket refills when the answer says none is left; undefined otherwise. */
 export function discordHold(headers: Headers): number | undefined {
@@ -47,13 +38,7 @@ export function discordNotifier(options: DiscordNotifierOptions): Notifier {
         };
       }
       try {
-        const res = await options.fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'traderadmin-alert-bridge/0.1' },
-          body: JSON.stringify(renderDiscord(message.notifications, options.links, message.id)),
-          redirect: 'error',
-          signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)]),
-        });
+        const res = await postJson(options, url, renderDiscord(message.notifications, options.links, message.id), signal);
         const text = await res.text().catch(() => '');
         const holdMs = discordHold(res.headers);
         if (res.ok) {
@@ -74,7 +59,7 @@ export function discordNotifier(options: DiscordNotifierOptions): Notifier {
             // keep the header
           }
         }
-        const result = checkStatus(res.status, retryAfter, text.slice(0, 200), options.clock.now());
+        const result = answerResult(res, text, options.clock.now(), retryAfter);
         if (result.status === 'retry' && result.retryAfterMs === undefined && holdMs !== undefined)
           return { ...result, retryAfterMs: holdMs };
         return result;

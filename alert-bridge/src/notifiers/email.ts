@@ -10,11 +10,12 @@ import { renderEmail } from '../format/email.js';
 import type { LinkContext } from '../format/view.js';
 import { networkFailure } from '../delivery/policy.js';
 import type { DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import { PROVIDER_TIMEOUT_MS } from './provider.js';
 
 export interface EmailNotifierOptions {
   config: Notifications['email'];
   links: LinkContext;
-  /** Connection, greeting and socket timeouts. @default 15000 */
+  /** Connection, greeting and socket timeouts. @default PROVIDER_TIMEOUT_MS (15 s) */
   timeoutMs?: number;
   /** Environment of env: secrets. @default process.env */
   env?: NodeJS.ProcessEnv;
@@ -50,7 +51,7 @@ export function classifySmtpError(error: unknown): DeliveryResult {
 /** The email channel: one message per recipient. */
 export function emailNotifier(options: EmailNotifierOptions): Notifier {
   const c = options.config;
-  const timeout = options.timeoutMs ?? 15_000;
+  const timeout = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
   // Options (and their secrets) now, so a missing one fails at start; the transport, and with it
   // nodemailer (~15 MB resident), at the first mail.
   const transportOptions: SMTPTransport.Options = {

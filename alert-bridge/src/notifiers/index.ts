@@ -19,7 +19,7 @@ export interface BuildNotifiersOptions {
   links: LinkContext;
   fetch: typeof fetch;
   clock: Clock;
-  /** Per-request timeout of every channel. @default 15000 */
+  /** Per-request timeout of every channel. @default PROVIDER_TIMEOUT_MS (15 s, notifiers/provider.ts) */
   timeoutMs?: number;
   /** Environment that env: secrets are read from at delivery time. @default process.env */
   env?: NodeJS.ProcessEnv;

@@ -7,33 +7,18 @@
  */
 import type { Notifications } from '@traderadmin/config';
 import { renderPagerDuty } from '../format/pagerduty.js';
-import type { LinkContext } from '../format/view.js';
-import { checkStatus, networkFailure } from '../delivery/policy.js';
-import type { Clock, DeliveryResult, Notification, Notifier, OutgoingMessage } from '../types.js';
+import { networkFailure } from '../delivery/policy.js';
+import type { DeliveryResult, Notification, Notifier, OutgoingMessage } from '../types.js';
+import { answerResult, postJson, revealSecret, type ProviderOptions } from './provider.js';
 
-export interface PagerDutyNotifierOptions {
-  config: Notifications['pagerduty'];
-  links: LinkContext;
-  fetch: typeof fetch;
-  clock: Clock;
-  /** @default 15000 */
-  timeoutMs?: number;
-  /** Environment of env: secrets. @default process.env */
-  env?: NodeJS.ProcessEnv;
-}
+export type PagerDutyNotifierOptions = ProviderOptions<Notifications['pagerduty']>;
 
 /** The PagerDuty channel: one recipient, the configured routing key. */
 export function pagerdutyNotifier(options: PagerDutyNotifierOptions): Notifier {
   const c = options.config;
   const endpoint = `${c.api_base_url.replace(/\/+$/, '')}/v2/enqueue`;
   const send = async (n: Notification, key: string, id: string, signal: AbortSignal): Promise<DeliveryResult> => {
-    const res = await options.fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'traderadmin-alert-bridge/0.1' },
-      body: JSON.stringify(renderPagerDuty(n, options.links, key, id)),
-      redirect: 'error',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)]),
-    });
+    const res = await postJson(options, endpoint, renderPagerDuty(n, options.links, key, id), signal);
     const text = await res.text().catch(() => '');
     if (res.ok) {
       try {
@@ -42,19 +27,15 @@ export function pagerdutyNotifier(options: PagerDutyNotifierOptions): Notifier {
         return { status: 'sent' };
       }
     }
-    return checkStatus(res.status, res.headers.get('retry-after'), text.slice(0, 200), options.clock.now());
+    return answerResult(res, text, options.clock.now());
   };
   return {
     channel: 'pagerduty',
     recipients: () => (c.routing_key ? ['pagerduty'] : []),
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
-      let key: string;
-      try {
-        key = c.routing_key?.reveal(options.env) ?? '';
-        if (!key) throw new Error('routing_key is not set');
-      } catch (error) {
-        return { status: 'permanent', reason: 'config', error: `PagerDuty routing key unavailable: ${(error as Error).message}` };
-      }
+      const secret = revealSecret(c.routing_key, options.env, 'routing_key', 'PagerDuty routing key');
+      if ('failure' in secret) return secret.failure;
+      const key = secret.value;
       let last: DeliveryResult = { status: 'sent' };
       try {
         for (const n of message.notifications) {

@@ -6,20 +6,11 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from '@slack/webhook';
 import type { Notifications } from '@traderadmin/config';
 import { renderSlack } from '../format/slack.js';
-import type { LinkContext } from '../format/view.js';
 import { checkStatus, networkFailure } from '../delivery/policy.js';
-import type { Clock, DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import type { DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import { requestSignal, revealSecret, type ProviderOptions } from './provider.js';
 
-export interface SlackNotifierOptions {
-  config: Notifications['slack'];
-  links: LinkContext;
-  fetch: typeof fetch;
-  clock: Clock;
-  /** @default 15000 */
-  timeoutMs?: number;
-  /** Environment of env: secrets. @default process.env */
-  env?: NodeJS.ProcessEnv;
-}
+export type SlackNotifierOptions = ProviderOptions<Notifications['slack']>;
 
 /** The Slack channel: one recipient, the configured webhook. */
 export function slackNotifier(options: SlackNotifierOptions): Notifier {
@@ -28,23 +19,15 @@ export function slackNotifier(options: SlackNotifierOptions): Notifier {
     channel: 'slack',
     recipients: () => (c.webhook_url ? ['slack'] : []),
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
-      let url: string;
-      try {
-        url = c.webhook_url?.reveal(options.env) ?? '';
-        if (!url) throw new Error('webhook_url is not set');
-      } catch (error) {
-        return { status: 'permanent', reason: 'config', error: `Slack webhook URL unavailable: ${(error as Error).message}` };
-      }
+      const url = revealSecret(c.webhook_url, options.env, 'webhook_url', 'Slack webhook URL');
+      if ('failure' in url) return url.failure;
       let retryAfter: string | null = null;
       const fetchFn: FetchFunction = async (input, init) => {
-        const res = await options.fetch(input, {
-          ...init,
-          signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)]),
-        });
+        const res = await options.fetch(input, { ...init, signal: requestSignal(signal, options.timeoutMs) });
         retryAfter = res.headers.get('retry-after');
         return res;
       };
-      const webhook = new IncomingWebhook(url, { fetch: fetchFn });
+      const webhook = new IncomingWebhook(url.value, { fetch: fetchFn });
       try {
         await webhook.send(renderSlack(message.notifications, options.links, message.id));
         return { status: 'sent' };

@@ -10,6 +10,7 @@ import { renderSms } from '../format/sms.js';
 import type { LinkContext } from '../format/view.js';
 import { checkStatus, networkFailure } from '../delivery/policy.js';
 import type { Clock, DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import { PROVIDER_TIMEOUT_MS } from './provider.js';
 
 const TWILIO_API = 'https://api.twilio.com';
 
@@ -43,7 +44,7 @@ export interface SmsNotifierOptions {
   config: Notifications['sms'];
   links: LinkContext;
   clock: Clock;
-  /** @default 15000 */
+  /** @default PROVIDER_TIMEOUT_MS (15 s) */
   timeoutMs?: number;
   /** Environment of env: secrets. @default process.env */
   env?: NodeJS.ProcessEnv;
@@ -67,7 +68,7 @@ export function smsNotifier(options: SmsNotifierOptions): Notifier {
         return { status: 'permanent', reason: 'config', error: `Twilio credentials unavailable: ${(error as Error).message}` };
       }
       const { twilio, BaseUrlRequestClient } = await (twilioLibrary ??= loadTwilio());
-      const httpClient = new BaseUrlRequestClient(base, options.timeoutMs ?? 15_000);
+      const httpClient = new BaseUrlRequestClient(base, options.timeoutMs ?? PROVIDER_TIMEOUT_MS);
       const client = twilio(sid, token, { httpClient, autoRetry: false });
       const body = renderSms(message.notifications, options.links);
       const aborted = new Promise<never>((_, reject) => {

@@ -9,22 +9,14 @@ import type { Api } from 'grammy';
 import { grammy } from '../telegram/grammy.js';
 import type { Notifications } from '@traderadmin/config';
 import { renderTelegram } from '../format/telegram.js';
-import type { LinkContext } from '../format/view.js';
 import { checkStatus, networkFailure } from '../delivery/policy.js';
 import type { SilenceKeys } from '../telegram/keys.js';
-import type { Clock, DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import type { DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import { PROVIDER_TIMEOUT_MS, requestSignal, revealSecret, type ProviderOptions } from './provider.js';
 
-export interface TelegramNotifierOptions {
-  config: Notifications['telegram'];
-  links: LinkContext;
-  fetch: typeof fetch;
-  clock: Clock;
+export interface TelegramNotifierOptions extends ProviderOptions<Notifications['telegram']> {
   /** Where the labels behind the silence buttons are kept for the command bot. */
   keys?: SilenceKeys;
-  /** @default 15000 */
-  timeoutMs?: number;
-  /** Environment of env: secrets. @default process.env */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** A grammY Api client on our fetch (so timeouts, tests and redaction apply). */
@@ -54,19 +46,14 @@ export function telegramFailure(error: unknown, now: number): DeliveryResult {
 /** The Telegram channel: one message per chat in chat_ids. */
 export function telegramNotifier(options: TelegramNotifierOptions): Notifier {
   const c = options.config;
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
   return {
     channel: 'telegram',
     recipients: () => [...c.chat_ids],
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
-      let token: string;
-      try {
-        token = c.bot_token?.reveal(options.env) ?? '';
-        if (!token) throw new Error('bot_token is not set');
-      } catch (error) {
-        return { status: 'permanent', reason: 'config', error: `Telegram bot token unavailable: ${(error as Error).message}` };
-      }
-      const api = telegramApi(token, c.api_base_url, options.fetch, timeoutMs);
+      const token = revealSecret(c.bot_token, options.env, 'bot_token', 'Telegram bot token');
+      if ('failure' in token) return token.failure;
+      const api = telegramApi(token.value, c.api_base_url, options.fetch, timeoutMs);
       const rendered = renderTelegram(message.notifications, options.links, message.id);
       for (const s of rendered.silenceable) options.keys?.remember(s.fingerprint, s.labels);
       try {
@@ -78,7 +65,7 @@ export function telegramNotifier(options: TelegramNotifierOptions): Notifier {
             link_preview_options: { is_disabled: true },
             ...(rendered.buttons.length ? { reply_markup: { inline_keyboard: rendered.buttons } } : {}),
           },
-          AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) as never,
+          requestSignal(signal, timeoutMs) as never,
         );
         return { status: 'sent', providerId: String(sent.message_id) };
       } catch (error) {

@@ -4,20 +4,11 @@
  */
 import type { Notifications } from '@traderadmin/config';
 import { renderWebhook } from '../format/webhook.js';
-import type { LinkContext } from '../format/view.js';
-import { checkStatus, networkFailure } from '../delivery/policy.js';
-import type { Clock, DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import { networkFailure } from '../delivery/policy.js';
+import type { DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
+import { answerResult, postJson, type ProviderOptions } from './provider.js';
 
-export interface WebhookNotifierOptions {
-  config: Notifications['webhook'];
-  links: LinkContext;
-  fetch: typeof fetch;
-  clock: Clock;
-  /** @default 15000 */
-  timeoutMs?: number;
-  /** Environment of env: secrets. @default process.env */
-  env?: NodeJS.ProcessEnv;
-}
+export type WebhookNotifierOptions = ProviderOptions<Notifications['webhook']>;
 
 /** The webhook channel: one POST per configured URL. */
 export function webhookNotifier(options: WebhookNotifierOptions): Notifier {
@@ -26,28 +17,18 @@ export function webhookNotifier(options: WebhookNotifierOptions): Notifier {
     channel: 'webhook',
     recipients: () => [...c.urls],
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'idempotency-key': message.key,
-        'x-traderadmin-notification-id': message.id,
-        'user-agent': 'traderadmin-alert-bridge/0.1',
-      };
+      const headers: Record<string, string> = { 'idempotency-key': message.key, 'x-traderadmin-notification-id': message.id };
       try {
         if (c.bearer_token) headers.authorization = `Bearer ${c.bearer_token.reveal(options.env)}`;
       } catch (error) {
         return { status: 'permanent', reason: 'config', error: `webhook bearer_token unavailable: ${(error as Error).message}` };
       }
       try {
-        const res = await options.fetch(message.recipient, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(renderWebhook(message.notifications, options.links, { id: message.id, key: message.key })),
-          redirect: 'error',
-          signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)]),
-        });
+        const body = renderWebhook(message.notifications, options.links, { id: message.id, key: message.key });
+        const res = await postJson(options, message.recipient, body, signal, headers);
         const text = res.ok ? '' : await res.text().catch(() => '');
         if (res.ok) await res.body?.cancel().catch(() => undefined);
-        return checkStatus(res.status, res.headers.get('retry-after'), text, options.clock.now());
+        return answerResult(res, text, options.clock.now());
       } catch (error) {
         return networkFailure(error);
       }

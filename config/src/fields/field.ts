@@ -1,4 +1,8 @@
 /** The base of every schema field: what a parse reports, and what the form and docs are told. */
+import type { FieldDescription } from './description.js';
+
+export type { FieldDescription };
+
 export type Severity = 'error' | 'warning';
 
 /** One thing wrong (or doubtful) in a config file, located by its dotted key path. */
@@ -19,21 +23,6 @@ export interface ParseContext {
   secretFileDir?: string;
   /** false: file: secrets are not read to check them (the page must not reveal whether a file exists). */
   readSecretFiles?: boolean;
-}
-
-/** What the form and the docs know about a field. */
-export interface FieldDescription {
-  kind: 'boolean' | 'integer' | 'number' | 'string' | 'secret' | 'list' | 'table' | 'table_list';
-  help: string;
-  default?: unknown;
-  optional?: boolean;
-  min?: number;
-  max?: number;
-  unit?: string;
-  choices?: readonly string[];
-  pattern?: string;
-  item?: FieldDescription;
-  fields?: Record<string, FieldDescription>;
 }
 
 export abstract class Field<T> {

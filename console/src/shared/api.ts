@@ -3,9 +3,9 @@
  * bundle imports it), so it must stay free of Node and DOM APIs.
  */
 
-import type { FieldDescription } from '@traderadmin/config';
+import type { FieldDescription } from '@traderadmin/config/description';
 
-/** What the form knows about one key: @traderadmin/config's FieldDescription (a type only, so the bundle stays Node-free). */
+/** What the form knows about one key: @traderadmin/config's FieldDescription (from its Node-free file). */
 export type FieldInfo = FieldDescription;
 
 /** A value in the draft: scalars, lists of scalars, or null for "not set". */

@@ -5,8 +5,13 @@
  */
 import type { Draft, DraftValue, FieldInfo } from './api.js';
 
-/** Channel names as people write them. */
-export const CHANNEL_TITLES: Record<string, string> = {
+/**
+ * Channel names as people write them, also the bullets of alert-bridge/README.md "Messages".
+ * One per channel of the config schema: test-support/test/channels.test.ts assigns this to a
+ * `Record<ChannelName, string>`, so tsc fails when one is missing (the browser code cannot
+ * import the schema's types: they bring Node's with them).
+ */
+export const CHANNEL_TITLES = {
   email: 'Email',
   slack: 'Slack',
   sms: 'SMS',
@@ -14,10 +19,23 @@ export const CHANNEL_TITLES: Record<string, string> = {
   telegram: 'Telegram',
   discord: 'Discord',
   pagerduty: 'PagerDuty',
-};
+} as const;
 
-/** What one row of a list is called, for labels such as "Email recipient 2". */
-const ITEM_NAMES: Record<string, string> = { recipients: 'recipient', to: 'phone number', urls: 'URL', chat_ids: 'chat id' };
+/** A channel's title, or `fallback` for a name the page does not know (a newer server's). */
+export function channelTitle(channel: string, fallback = channel): string {
+  return Object.hasOwn(CHANNEL_TITLES, channel) ? (CHANNEL_TITLES as Record<string, string>)[channel] : fallback;
+}
+
+/**
+ * What one row of a channel's list is called, for labels such as "Email recipient 2": one per
+ * list key under [alerts_config.notifications.*] (test-support/test/channels.test.ts).
+ */
+export const ITEM_NAMES: Readonly<Record<string, string>> = {
+  recipients: 'recipient',
+  to: 'phone number',
+  urls: 'URL',
+  chat_ids: 'chat id',
+};
 
 const ACRONYMS: Record<string, string> = {
   api: 'API',
@@ -47,11 +65,10 @@ export function humanize(key: string, dropUnit = false): string {
 export function labelOf(path: readonly string[], field?: { unit?: string }): string {
   const key = path[path.length - 1];
   const channel = path.length >= 3 && path[path.length - 3] === 'notifications' ? path[path.length - 2] : undefined;
-  if (key === 'enabled') return channel ? `Enable ${CHANNEL_TITLES[channel] ?? channel} notifications` : 'Alerting enabled';
+  if (key === 'enabled') return channel ? `Enable ${channelTitle(channel)} notifications` : 'Alerting enabled';
   const words = humanize(key, field?.unit !== undefined);
   // "Email recipients", but "Email SMTP host".
-  if (channel)
-    return `${CHANNEL_TITLES[channel] ?? channel} ${/^[A-Z][a-z]/.test(words) ? words.charAt(0).toLowerCase() + words.slice(1) : words}`;
+  if (channel) return `${channelTitle(channel)} ${/^[A-Z][a-z]/.test(words) ? words.charAt(0).toLowerCase() + words.slice(1) : words}`;
   return words;
 }
 
@@ -59,7 +76,7 @@ export function labelOf(path: readonly string[], field?: { unit?: string }): str
 export function itemLabel(path: readonly string[], index: number): string {
   const key = path[path.length - 1];
   const channel = path[path.length - 2];
-  return `${CHANNEL_TITLES[channel] ?? humanize(channel)} ${ITEM_NAMES[key] ?? key} ${index + 1}`;
+  return `${channelTitle(channel, humanize(channel))} ${ITEM_NAMES[key] ?? key} ${index + 1}`;
 }
 
 /** "between 1 and 600000 ms", "at least 0", or undefined. */

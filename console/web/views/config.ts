@@ -21,7 +21,7 @@ import {
   type ValidateResponse,
 } from '../../src/shared/api.js';
 import {
-  CHANNEL_TITLES,
+  channelTitle,
   fieldId,
   getIn,
   humanize,
@@ -327,7 +327,7 @@ function renderField(path: string[], field: FieldInfo): HTMLElement {
 
 function renderChannel(path: string[], field: FieldInfo): HTMLElement {
   const channel = path[path.length - 1];
-  const title = CHANNEL_TITLES[channel] ?? humanize(channel);
+  const title = channelTitle(channel, humanize(channel));
   const fields = field.fields ?? {};
   const rest = h('div', { id: `${fieldId(path.join('.'))}-details` });
   const reveal = (on: boolean) => {
@@ -465,7 +465,7 @@ function renderTests() {
     if (!area) continue;
     const applied = enabledApplied.includes(channel);
     const nowOn = getIn(draft, ['notifications', channel, 'enabled']) === true;
-    const title = CHANNEL_TITLES[channel] ?? channel;
+    const title = channelTitle(channel);
     let button = area.querySelector<HTMLButtonElement>('button.test');
     if (!button) {
       button = h('button', { type: 'button', class: 'test', id: `test-${channel}-button` }, `Test ${title} Alert`);
@@ -495,15 +495,13 @@ function renderTests() {
 
 async function runTest(channel: string, area: HTMLElement) {
   const out = area.querySelector('.results-box') ?? area.appendChild(h('div', { class: 'results-box', 'aria-live': 'polite' }));
-  out.replaceChildren(
-    h('p', {}, `Sending a test ${channel === 'all' ? 'to every enabled channel' : `${CHANNEL_TITLES[channel] ?? channel} alert`}…`),
-  );
+  out.replaceChildren(h('p', {}, `Sending a test ${channel === 'all' ? 'to every enabled channel' : `${channelTitle(channel)} alert`}…`));
   const { body } = await api<TestAlertResponse>('POST', '/api/test-alert', { channel });
   const items = body.results.map((r) =>
     h(
       'li',
       { class: r.ok ? 'ok-text' : 'bad-text' },
-      `${r.ok ? '✓ delivered' : '✗ failed'}: ${CHANNEL_TITLES[r.channel] ?? r.channel} → ${r.recipient}`,
+      `${r.ok ? '✓ delivered' : '✗ failed'}: ${channelTitle(r.channel)} → ${r.recipient}`,
       r.detail ? ` (${r.detail})` : '',
       r.error ? ` — ${r.error}` : '',
     ),

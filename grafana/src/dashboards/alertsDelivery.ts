@@ -24,6 +24,7 @@ import {
   VizTooltipOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
 import { JOBS } from '@traderadmin/rules-gen';
+import { dashboardPath } from '@traderadmin/config';
 import { ALERTMANAGER, DASHBOARD_UIDS, PROMETHEUS } from '../datasources.js';
 import { alertsPageLink, colour, grid, prom, thresholds, type DashboardOptions } from './common.js';
 
@@ -85,7 +86,7 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
     .link(
       new dashboard.DashboardLinkBuilder('Trading overview')
         .type(dashboard.DashboardLinkType.Link)
-        .url(`/d/${DASHBOARD_UIDS.overview}/trading-overview`)
+        .url(dashboardPath('overview'))
         .icon('dashboard')
         .keepTime(true),
     )

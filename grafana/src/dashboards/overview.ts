@@ -25,6 +25,7 @@ import {
   GraphThresholdsStyleConfigBuilder,
   GraphThresholdsStyleMode,
 } from '@grafana/grafana-foundation-sdk/common';
+import { dashboardPath } from '@traderadmin/config';
 import { DASHBOARD_UIDS, EQUITY_PANEL_ID, PROMETHEUS } from '../datasources.js';
 import {
   alertsPageLink,
@@ -154,7 +155,7 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
     .link(
       new dashboard.DashboardLinkBuilder('Alerts and delivery')
         .type(dashboard.DashboardLinkType.Link)
-        .url(`/d/${DASHBOARD_UIDS.delivery}/alerts-and-delivery`)
+        .url(dashboardPath('delivery'))
         .icon('bolt')
         .keepTime(true)
         .includeVars(false),
