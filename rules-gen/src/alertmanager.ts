@@ -5,6 +5,7 @@
  */
 import type { Config } from '@traderadmin/config';
 import { minutesOfDay, Secret } from '@traderadmin/config';
+import { ALERTS, alertDefinition, isOn } from './alerts/index.js';
 import { duration, type Model } from './model.js';
 import type { SecretFile } from './prometheus.js';
 import { header, toYaml } from './yaml.js';
@@ -103,30 +104,25 @@ export function matchesLabels(matchers: readonly LabelMatcher[], labels: Readonl
 const eq = (name: string, value: string): LabelMatcher => ({ name, op: '=', value });
 const re = (name: string, values: string[]): LabelMatcher => ({ name, op: '=~', value: values.join('|') });
 
-/** The inhibit rules of alertmanager.yml: written there and read by explain, so the two cannot disagree. */
+/**
+ * The inhibit rules of alertmanager.yml, from what each alert module says it mutes (in module
+ * order), then the severity rule: written there and read by explain, so the two cannot disagree.
+ * An alert's inhibitions are written when it and its targets are all on for this config.
+ */
 export function inhibitRules(model: Model): InhibitRule[] {
+  const c = model.config;
   const rules: InhibitRule[] = [];
-  if (model.config.alerts_config.enabled) {
-    rules.push(
-      {
-        source: [eq('alertname', 'BrokerDisconnected')],
-        target: [eq('alertname', 'MarketDataStale')],
-        equal: [],
-        why: 'a disconnected gateway explains stale data: one page, not two',
-      },
-      {
-        source: [eq('alertname', 'BrokerDisconnected')],
-        target: [re('alertname', ['DailyRealizedPnlBelowLimit', 'DrawdownTodayExceeded'])],
-        equal: ['account'],
-        why: 'P&L of an account whose gateway is down is frozen, not news',
-      },
-      {
-        source: [eq('alertname', 'ExporterDown')],
-        target: [re('alertname', ['ComponentDown', 'BrokerDisconnected', 'MarketDataStale'])],
-        equal: [],
-        why: 'without the exporter, heartbeats and broker metrics are absent, not down',
-      },
-    );
+  for (const alert of ALERTS) {
+    for (const inhibition of alert.inhibits ?? []) {
+      if (![alert.name, ...inhibition.targets].every((name) => isOn(c, alertDefinition(name)))) continue;
+      const t = inhibition.targets;
+      rules.push({
+        source: [eq('alertname', alert.name)],
+        target: [t.length === 1 ? eq('alertname', t[0]) : re('alertname', [...t])],
+        equal: [...inhibition.equal],
+        why: inhibition.why,
+      });
+    }
   }
   rules.push({
     source: [eq('severity', 'critical')],

@@ -6,6 +6,7 @@
  */
 import { CHANNELS, type LoadedConfig } from '@traderadmin/config';
 import { WATCHDOG_REPEAT_SECONDS, inhibitRules, matchesLabels, restartWindowTimes, weekdayRanges } from './alertmanager.js';
+import { ALERTS } from './alerts/index.js';
 import { ALERT_NAMES, buildModel, type AlertName, type AlertRule, type Model } from './model.js';
 
 export interface ChannelTimeline {
@@ -50,7 +51,7 @@ export interface Inhibitor {
 }
 
 /** Alerts whose condition is time() passing a timestamp: no scrape delay, only evaluation. */
-const CLOCK_DRIVEN: readonly AlertName[] = ['MarketDataStale', 'ComponentDown', 'Watchdog'];
+const CLOCK_DRIVEN: readonly AlertName[] = ALERTS.filter((a) => a.clockDriven).map((a) => a.name);
 
 const labelsOf = (r: AlertRule): Record<string, string> => ({ ...r.labels, alertname: r.alert, severity: r.severity });
 

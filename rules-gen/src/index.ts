@@ -11,6 +11,9 @@ export { alertmanagerArgs, restartWindowTimes, routingCases, weekdayRanges } fro
 export type { AlertmanagerArgsOptions, RoutingCase } from './alertmanager.js';
 export { ALERT_NAMES, ALWAYS_ON, EXPORTER_SCOPES, JOBS, POSITIONS_JOB, buildModel, connectAddress, duration } from './model.js';
 export type { AlertName, AlertRule, ChannelRoute, Model, RecordingRule, Threshold } from './model.js';
+export { ALERTS, alertDefinition } from './alerts/index.js';
+export type { AlertDefinition, Inhibition } from './alerts/index.js';
+export { RUNBOOKS_FILE, runbooksMarkdown } from './runbooks.js';
 export { RULE_GROUP } from './rules.js';
 export { GENERATED_MARK } from './yaml.js';
 export { decimal, shift } from './decimal.js';

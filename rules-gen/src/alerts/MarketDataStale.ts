@@ -1,0 +1,68 @@
+/** MarketDataStale: no data sync for longer than max_data_staleness_seconds (notified inside market hours only). */
+import { decimal } from '../decimal.js';
+import { expect, missingData, selector, staleScenario } from '../suite.js';
+import { configThreshold, type AlertDefinition } from './alert.js';
+
+export const MarketDataStale: AlertDefinition<'MarketDataStale'> = {
+  name: 'MarketDataStale',
+  alwaysOn: false,
+  clockDriven: true,
+  rules: (c) => {
+    const th = configThreshold(c, 'max_data_staleness_seconds', 's', decimal, (v) => `${decimal(v)} s`);
+    return [
+      {
+        alert: 'MarketDataStale',
+        variant: 'limit',
+        expr: `time() - max by (source) (trader_last_data_sync_timestamp_seconds) > ${th.exprValue}`,
+        forSeconds: 0,
+        severity: 'warning',
+        summary: ['Market data is stale: ', { label: 'source' }],
+        description: [
+          'No ',
+          { label: 'source' },
+          ' sync for ',
+          { value: 'duration' },
+          `, longer than the ${th.display} limit (max_data_staleness_seconds).`,
+        ],
+        dashboard: 'overview',
+        source: th.key,
+        threshold: th,
+      },
+    ];
+  },
+  tests: (s) => {
+    const rule = s.rule('MarketDataStale');
+    const S = s.model.config.alerts_config.thresholds.max_data_staleness_seconds;
+    const sc = staleScenario(s.E, S);
+    const labels = { source: 'market_data' };
+    return [
+      {
+        name: `MarketDataStale: ${sc.limitReached} s without a sync does not fire, ${sc.staleness} s fires at the first evaluation, and it resolves`,
+        interval: s.t(1),
+        input_series: [
+          { series: selector('trader_last_data_sync_timestamp_seconds', labels), values: sc.values },
+          s.upSeries(`1+0x${sc.resumeStep + 1}`),
+        ],
+        alert_rule_test: [
+          { eval_time: s.t(sc.quietStep), alertname: rule.alert, exp_alerts: [] },
+          { eval_time: s.t(sc.fireStep), alertname: rule.alert, exp_alerts: [expect(s.model, rule, labels, sc.staleness)] },
+          { eval_time: s.t(sc.resumeStep), alertname: rule.alert, exp_alerts: [] },
+        ],
+      },
+      missingData(s, 'MarketDataStale'),
+    ];
+  },
+  runbook: [
+    '**Means:** no market data / scanner sync (`trader_last_data_sync_timestamp_seconds`, label `source`)',
+    'for longer than `max_data_staleness_seconds`. It notifies only inside market hours',
+    '(`trading.market_open`–`market_close` on `market_days`, `trading.timezone`). Severity warning.',
+    '',
+    '**First checks:**',
+    '1. BrokerDisconnected firing too? Then that is the cause (it mutes this alert).',
+    '2. Is the market actually open (holiday, half day)?',
+    '3. Market data subscriptions and pacing (error 162/354/10197 in `trader_api_errors_total`).',
+    '4. The component that reports the sync (scanner, orchestrator): is it alive? (ComponentDown.)',
+    '',
+    '**Silence:** `amtool silence add alertname=MarketDataStale source=<source> --duration=1h`.',
+  ],
+};
