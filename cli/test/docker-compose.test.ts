@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ENGINE_USER } from '@traderadmin/config';
+import { ENGINE_PASSWORD_FILE, WEB_CONFIG_FILE } from '@traderadmin/rules-gen';
 import { buildProgram } from '../src/main.js';
 import { ROOT } from './helpers.js';
 
@@ -15,6 +17,8 @@ interface Service {
   volumes?: string[];
   environment?: string[];
   profiles?: string[];
+  user?: string;
+  depends_on?: Record<string, { condition: string }>;
 }
 const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
@@ -80,6 +84,7 @@ describe('docker-compose.yml', () => {
       '--out',
       'data/generated',
       '--dashboards',
+      '--create-local-token',
     ]);
     expect(compose.services.prometheus.command).toContain('--config.file=/app/data/generated/prometheus.yml');
     expect(compose.services.alertmanager.command).toContain('--config.file=/app/data/generated/alertmanager.yml');
@@ -110,5 +115,34 @@ describe('docker-compose.yml', () => {
     };
     const inContainer = path.posix.join(mount.split(':')[1], path.posix.relative('data', out), 'dashboards');
     expect(provisioning.providers[0].options.path).toBe(inContainer);
+  });
+
+  it('puts Prometheus and Alertmanager, lifecycle API included, behind the local token, and every reader sends it', () => {
+    const generate = compose.services.generate.command!;
+    expect(generate).toContain('--create-local-token');
+    // The token exists before any part reads it.
+    for (const name of ['emulator', 'exporter', 'bridge', 'page'])
+      expect(compose.services[name].depends_on?.generate, name).toEqual({ condition: 'service_completed_successfully' });
+    const out = path.posix.join('/app', generate[generate.indexOf('--out') + 1]);
+    for (const name of ['prometheus', 'alertmanager'])
+      expect(compose.services[name].command, name).toContain(`--web.config.file=${path.posix.join(out, WEB_CONFIG_FILE)}`);
+    // --web.enable-lifecycle (the page's container reloads through /-/reload) only behind the web config.
+    if (compose.services.prometheus.command!.includes('--web.enable-lifecycle'))
+      expect(compose.services.prometheus.command!.some((a) => a.startsWith('--web.config.file='))).toBe(true);
+
+    // Grafana reads the password file the generator wrote, through the app-data volume (as root: it is 0600).
+    const appData = compose.services.generate.volumes!.find((v) => v.endsWith(':/app/data'))!.split(':')[0];
+    const mount = compose.services.grafana.volumes!.find((v) => v.startsWith(`${appData}:`))!.split(':')[1];
+    expect(compose.services.grafana.user).toBe('0');
+    const file = path.posix.join(mount, path.posix.relative('/app/data', out), ENGINE_PASSWORD_FILE);
+    const datasources = parse(readFileSync(path.join(ROOT, 'grafana/provisioning/datasources/datasources.yml'), 'utf8')) as {
+      datasources: Array<Record<string, unknown>>;
+    };
+    for (const d of datasources.datasources)
+      expect(d, String(d.name)).toMatchObject({
+        basicAuth: true,
+        basicAuthUser: ENGINE_USER,
+        secureJsonData: { basicAuthPassword: `$__file{${file}}` },
+      });
   });
 });

@@ -14,6 +14,7 @@ export type { AlertName, AlertRule, ChannelRoute, Model, RecordingRule, Threshol
 export { ALERTS, alertDefinition } from './alerts/index.js';
 export type { AlertDefinition, Inhibition } from './alerts/index.js';
 export { RUNBOOKS_FILE, runbooksMarkdown } from './runbooks.js';
+export { ENGINE_PASSWORD_FILE } from './prometheus.js';
 export { RULE_GROUP } from './rules.js';
 export { GENERATED_MARK } from './yaml.js';
 export { decimal, shift } from './decimal.js';

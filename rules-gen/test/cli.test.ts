@@ -1,5 +1,5 @@
 /** The traderadmin generate / validate / explain / diff commands, run as a user runs them. */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireBinaries } from '@traderadmin/test-support';
@@ -23,6 +23,20 @@ describe('traderadmin generate', () => {
     expect(readdirSync(out).sort()).toEqual(['alertmanager.yml', 'prometheus.yml', 'rules.yml', 'tests']);
     const again = cli(['generate', '--config', EXAMPLE_FILE, '--out', out]);
     expect(again.stdout).toMatch(/\(0 written, 15 unchanged\)/);
+  });
+
+  it('--create-local-token makes the token as up does (docker compose), and Prometheus and Alertmanager then ask for it', () => {
+    const dir = tempDir('cli-');
+    mkdirSync(path.join(dir, 'config'));
+    const file = path.join(dir, 'config/config.toml');
+    writeFileSync(file, EXAMPLE);
+    const res = cli(['generate', '--config', file, '--out', path.join(dir, 'data/generated'), '--create-local-token']);
+    expect(res.code, res.stderr).toBe(0);
+    const token = path.join(dir, 'data/secrets/token');
+    expect(res.stdout).toContain(`created the local API token ${token}`);
+    expect(statSync(token).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(dir, 'data/generated/secrets/engine_password'), 'utf8')).toBe(readFileSync(token, 'utf8'));
+    expect(readFileSync(path.join(dir, 'data/generated/secrets/web.yml'), 'utf8')).toContain('  traderadmin: $2b$10$');
   });
 
   it('an invalid config writes nothing, exits 1 and lists every problem with line and key', () => {

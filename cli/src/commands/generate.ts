@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, formatProblem, loadConfig, readLocalToken } from '@traderadmin/config';
+import { ConfigError, ensureLocalToken, formatProblem, loadConfig, localTokenFile, readLocalToken } from '@traderadmin/config';
 import { generate, writeGenerated } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, OUT_HELP, defaultConfig, generatedDirFor } from '../paths.js';
@@ -16,7 +16,8 @@ export function generateCommand(o: Output, setExit: (code: number) => void): Com
       "also write the Grafana dashboards, with this config's limits and currency, to OUT/dashboards (what docker compose mounts)",
     )
     .option('--no-local-token', 'leave out the local token of `traderadmin up` (data/secrets/token), as for committed examples')
-    .action(async (opts: { config: string; out?: string; localToken: boolean; dashboards?: boolean }) => {
+    .option('--create-local-token', 'create the local token when it is missing, as `traderadmin up` does (what docker compose runs)')
+    .action(async (opts: { config: string; out?: string; localToken: boolean; dashboards?: boolean; createLocalToken?: boolean }) => {
       let loaded;
       try {
         loaded = loadConfig(opts.config);
@@ -31,6 +32,8 @@ export function generateCommand(o: Output, setExit: (code: number) => void): Com
       for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
       o.out(`reading ${opts.config} (sha256 ${loaded.sha256.slice(0, 12)})`);
       const out = opts.out ?? generatedDirFor(loaded.file);
+      if (opts.createLocalToken && opts.localToken && ensureLocalToken(localTokenFile(loaded)).created)
+        o.out(`created the local API token ${localTokenFile(loaded)} (readable only by you)`);
       const files = generate(loaded, { localToken: opts.localToken ? readLocalToken(loaded) : undefined });
       const result = writeGenerated(out, files);
       for (const rel of files.keys()) {

@@ -320,6 +320,8 @@ export function upCommand(o: Output, setExit: (code: number) => void): Command {
         ['Grafana dashboards', 'docker compose up (see README), then http://127.0.0.1:3000'],
       ];
       for (const [what, where] of rows) if (where) o.out(`  ${what.padEnd(26)}${where}`);
+      if (existsSync(path.join(dataDir, 'generated', WEB_CONFIG_FILE)))
+        o.out(`Prometheus and Alertmanager ask for user traderadmin, password: the token in ${tokenFile}`);
       o.out(`Data in ${dataDir}. Press Ctrl-C to stop.`);
       const pidFile = path.join(dataDir, 'up.pid');
       const stopReloading = reloadOnHangup(supervisor, pidFile, o);
