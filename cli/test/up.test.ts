@@ -224,6 +224,11 @@ describe('traderadmin up', () => {
     const silences = (await (await fetch(`${alertmanager}/api/v2/silences`, { headers: engine() })).json()) as unknown[];
     expect(silences).toEqual([]);
 
+    // The page reads both with the credential: its alerts view names neither as failing.
+    const view = (await (await fetch(`${at('page')}/api/alerts`)).json()) as { problems: Record<string, string> };
+    expect(view.problems).not.toHaveProperty('prometheus');
+    expect(view.problems).not.toHaveProperty('alertmanager');
+
     // Prometheus itself has the credential (password_file): it scrapes both and Alertmanager takes its alerts (a 401 is an error).
     const value = async (q: string) => Number((await promQuery(prometheus, q, engine()))[0]?.value[1]);
     for (const job of ['prometheus', 'alertmanager'])
