@@ -10,6 +10,10 @@
  *   position and portfolio updates, which is what /metrics shows;
  * - the lot (signed quantity and average price from fills, average-cost method), which
  *   turns fills into realized P&L and closed round trips.
+ *
+ * One cohesive thing, kept in one file (about 470 lines): every method of Ledger and AccountBook
+ * moves the same per-account state (gateway view, lots, day statistics) and keeps them consistent
+ * with each other; the trading-day maths it needs is the kit's DayClock.
  */
 import { DayClock, type Clock, type TradingDay } from '@traderadmin/kit';
 

@@ -6,6 +6,11 @@
  * places, modifies or cancels orders.
  *
  * It emits domain events to a `GatewaySink`; it knows nothing about metrics.
+ *
+ * One cohesive thing, kept in one file (about 500 lines): a single state machine. The session
+ * counter, the socket/login/probe flags and the subscription registry are read by nearly every
+ * method, and a session's subscriptions are dropped and rebuilt with it; the parts without that
+ * state already live beside it (fills.ts, errors.ts, the kit's backoff).
  */
 import { ConnectionState, EventName, IBApi, IBApiNext, LogLevel, type Contract, type Execution, type CommissionReport } from '@stoqey/ib';
 import type { Subscription } from 'rxjs';
