@@ -73,6 +73,10 @@ async function securityChecks(dir: string, file: string, ports: Record<string, n
   const applied = await run(['apply', '--config', file], dir);
   expect(applied.code, applied.out).toBe(0);
   expect(applied.out).toContain('(SIGHUP)');
+  // diff generates with the local token too: the files up and apply wrote are no change.
+  const diffed = await run(['diff', '--config', file], dir);
+  expect(diffed.out.trim()).toBe('no changes');
+  expect(diffed.code).toBe(0);
   const rules = (await (await fetch(`${prometheus}/api/v1/rules`, { headers: engine })).json()) as {
     data: { groups: Array<{ rules: Array<{ query: string }> }> };
   };

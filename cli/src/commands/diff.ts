@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ConfigError, engineFetch, enginePassword, formatProblem, loadConfig } from '@traderadmin/config';
+import { ConfigError, engineFetch, enginePassword, formatProblem, loadConfig, readLocalToken } from '@traderadmin/config';
 import { defaultUrls, diffFiles, diffLive, fetchLive, formatDiff, generate, readGenerated } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
 import { CONFIG_HELP, OUT_HELP, defaultConfig, generatedDirFor } from '../paths.js';
@@ -27,7 +27,8 @@ export function diffCommand(o: Output, setExit: (code: number) => void): Command
       }) => {
         try {
           const loaded = loadConfig(opts.config);
-          const files = generate(loaded);
+          // With the local token, as `generate` and `up` write them (else every secret file and the auth lines differ).
+          const files = generate(loaded, { localToken: readLocalToken(loaded) });
           let result;
           if (opts.live) {
             const urls = defaultUrls(loaded.config);
