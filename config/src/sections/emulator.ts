@@ -11,7 +11,7 @@ export const emulator = table('The built-in IB Gateway emulator, used when broke
   }),
   server_version: int('TWS API server version to speak (193 current, 135 oldest with full P&L).', { default: 193, min: 135, max: 193 }),
   starting_cash: num('Cash each simulated account starts the day with.', { default: 100_000, min: 0, exclusiveMin: true }),
-  tick_interval_ms: int('How often simulated prices move.', { default: 1000, min: 10, max: 60_000, unit: 'ms' }),
+  tick_interval_ms: int('How often simulated prices move.', { default: 2000, min: 10, max: 60_000, unit: 'ms' }),
   trade_interval_seconds: num('Average time between trades of the built-in strategy.', { default: 20, min: 0.1, max: 3600, unit: 's' }),
   positions: int('Open positions each simulated account holds at start, for load tests (0: none; built-in symbols, then generated ones).', {
     default: 0,
