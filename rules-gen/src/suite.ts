@@ -82,6 +82,21 @@ export class Suite {
   }
 }
 
+/** Quiet at step `quiet`, firing with these labels and value at `fire`, resolved again at `resolved`. */
+export function quietFiresResolves(
+  s: Suite,
+  rule: AlertRule,
+  labels: Record<string, string>,
+  value: number,
+  [quiet, fire, resolved]: [number, number, number] = [1, 2, 4],
+): AlertTest[] {
+  return [
+    { eval_time: s.t(quiet), alertname: rule.alert, exp_alerts: [] },
+    { eval_time: s.t(fire), alertname: rule.alert, exp_alerts: [expect(s.model, rule, labels, value)] },
+    { eval_time: s.t(resolved), alertname: rule.alert, exp_alerts: [] },
+  ];
+}
+
 const ones = (n: number) => Array.from({ length: n }, () => '1').join(' ');
 
 /** Every threshold suite ends with: no data from the exporter fires ExporterDown, not the threshold alert. */

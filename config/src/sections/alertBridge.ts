@@ -1,6 +1,6 @@
 /** [alert_bridge]: Alertmanager webhooks in, notifications out. */
 import { int, num, optionalStr, requireSecret, secret, str, table } from '../schema.js';
-import { isExposed, listen } from './common.js';
+import { listen, tokenWhenExposed } from './common.js';
 
 export const alertBridge = table(
   'The alert bridge: Alertmanager webhooks in, email, Slack, SMS, webhooks, Telegram, Discord and PagerDuty out.',
@@ -39,19 +39,7 @@ export const alertBridge = table(
       max: 1000,
     }),
   },
-  {
-    needs: ['listen', 'auth_token'],
-    run: (b, report, ctx) => {
-      requireSecret(b.auth_token, 'auth_token', report, ctx);
-      if (isExposed(b.listen) && !b.auth_token) {
-        report(
-          'listen',
-          `${b.listen} is beyond loopback, and the bridge has no auth_token`,
-          'set auth_token = "env:ALERT_BRIDGE_TOKEN", or listen on 127.0.0.1',
-        );
-      }
-    },
-  },
+  tokenWhenExposed('auth_token', 'the bridge', 'ALERT_BRIDGE_TOKEN'),
   {
     needs: ['heartbeat_url'],
     run: (b, report, ctx) => requireSecret(b.heartbeat_url, 'heartbeat_url', report, ctx),

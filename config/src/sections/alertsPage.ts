@@ -1,6 +1,6 @@
 /** [alerts_page]: the console ("traderadmin page"). */
-import { int, requireSecret, secret, str, table } from '../schema.js';
-import { isExposed, listen } from './common.js';
+import { int, secret, str, table } from '../schema.js';
+import { listen, tokenWhenExposed } from './common.js';
 
 export const alertsPage = table(
   'The alerts configuration page ("traderadmin page"): edit, test and apply [alerts_config] from a browser.',
@@ -13,17 +13,5 @@ export const alertsPage = table(
     history_keep: int('How many applied configurations the history keeps.', { default: 50, min: 1, max: 10_000 }),
     refresh_seconds: int("How often the console's Monitoring and Alerts views refresh.", { default: 5, min: 1, max: 300, unit: 's' }),
   },
-  {
-    needs: ['listen', 'auth_token'],
-    run: (p, report, ctx) => {
-      requireSecret(p.auth_token, 'auth_token', report, ctx);
-      if (isExposed(p.listen) && !p.auth_token) {
-        report(
-          'listen',
-          `${p.listen} is beyond loopback, and the alerts page has no auth_token`,
-          'set auth_token = "env:ALERTS_PAGE_TOKEN", or listen on 127.0.0.1',
-        );
-      }
-    },
-  },
+  tokenWhenExposed('auth_token', 'the alerts page', 'ALERTS_PAGE_TOKEN'),
 );

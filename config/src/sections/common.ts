@@ -1,7 +1,7 @@
 /** Field builders and checks several sections share. */
 import { HH_MM, checkListen, checkTimeZone, isLoopbackHost, parseListen } from '../formats.js';
 import type { Secret } from '../secret.js';
-import { optionalStr, requireSecret, str, type ParseContext, type Report } from '../schema.js';
+import { optionalStr, requireSecret, str, type ParseContext, type Report, type TableCheck } from '../schema.js';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type AlertSeverity = (typeof SEVERITIES)[number];
@@ -38,4 +38,28 @@ export const dailySummaryAt = (channel: string) =>
 export function isExposed(listen: string): boolean {
   const parsed = parseListen(listen);
   return parsed !== undefined && !isLoopbackHost(parsed.host);
+}
+
+/**
+ * The check of a service's token: readable when set, and required when `listen` is beyond
+ * loopback. `what` names the service in the message ("the bridge").
+ */
+export function tokenWhenExposed<K extends string>(
+  key: K,
+  what: string,
+  envName: string,
+): TableCheck<{ readonly listen: string } & { readonly [P in K]: Secret | undefined }> {
+  return {
+    needs: ['listen', key],
+    run: (t, report, ctx) => {
+      requireSecret(t[key], key, report, ctx);
+      if (isExposed(t.listen) && !t[key]) {
+        report(
+          'listen',
+          `${t.listen} is beyond loopback, and ${what} has no ${key}`,
+          `set ${key} = "env:${envName}", or listen on 127.0.0.1`,
+        );
+      }
+    },
+  };
 }

@@ -1,6 +1,6 @@
 /** [exporter]: IBKR and events in, Prometheus metrics out. */
-import { int, list, num, requireSecret, secret, str, table } from '../schema.js';
-import { isExposed, listen } from './common.js';
+import { int, list, num, secret, str, table } from '../schema.js';
+import { listen, tokenWhenExposed } from './common.js';
 
 export const exporter = table(
   'The exporter: IBKR and events in, Prometheus metrics out.',
@@ -29,17 +29,5 @@ export const exporter = table(
       unit: 's',
     }),
   },
-  {
-    needs: ['listen', 'events_token'],
-    run: (e, report, ctx) => {
-      requireSecret(e.events_token, 'events_token', report, ctx);
-      if (isExposed(e.listen) && !e.events_token) {
-        report(
-          'listen',
-          `${e.listen} is beyond loopback, and the events API has no events_token`,
-          'set events_token = "env:EXPORTER_EVENTS_TOKEN", or listen on 127.0.0.1',
-        );
-      }
-    },
-  },
+  tokenWhenExposed('events_token', 'the events API', 'EXPORTER_EVENTS_TOKEN'),
 );

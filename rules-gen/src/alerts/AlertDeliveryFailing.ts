@@ -1,5 +1,5 @@
 /** AlertDeliveryFailing: the bridge has dead letters, or a notification queued longer than 300 s. */
-import { expect, selector } from '../suite.js';
+import { quietFiresResolves, selector } from '../suite.js';
 import type { AlertDefinition } from './alert.js';
 
 export const AlertDeliveryFailing: AlertDefinition<'AlertDeliveryFailing'> = {
@@ -33,21 +33,13 @@ export const AlertDeliveryFailing: AlertDefinition<'AlertDeliveryFailing'> = {
         name: 'AlertDeliveryFailing: a dead letter fires at the first evaluation, and it resolves when acknowledged',
         interval: s.t(1),
         input_series: [{ series: selector('alert_bridge_dead_letters', { channel: 'email' }), values: '0 0 1 1 0' }],
-        alert_rule_test: [
-          { eval_time: s.t(1), alertname: rule.alert, exp_alerts: [] },
-          { eval_time: s.t(2), alertname: rule.alert, exp_alerts: [expect(s.model, rule, { reason: 'dead_letters' }, 1)] },
-          { eval_time: s.t(4), alertname: rule.alert, exp_alerts: [] },
-        ],
+        alert_rule_test: quietFiresResolves(s, rule, { reason: 'dead_letters' }, 1),
       },
       {
         name: 'AlertDeliveryFailing: a notification queued 300 s does not fire, 301 s fires',
         interval: s.t(1),
         input_series: [{ series: 'alert_bridge_oldest_queued_age_seconds', values: '299 300 301 0' }],
-        alert_rule_test: [
-          { eval_time: s.t(1), alertname: rule.alert, exp_alerts: [] },
-          { eval_time: s.t(2), alertname: rule.alert, exp_alerts: [expect(s.model, rule, { reason: 'queue_stuck' }, 301)] },
-          { eval_time: s.t(3), alertname: rule.alert, exp_alerts: [] },
-        ],
+        alert_rule_test: quietFiresResolves(s, rule, { reason: 'queue_stuck' }, 301, [1, 2, 3]),
       },
     ];
   },

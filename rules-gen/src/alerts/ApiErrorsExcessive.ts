@@ -1,27 +1,21 @@
 /** ApiErrorsExcessive: more than max_api_errors_per_hour API errors (warnings excluded) in the last hour. */
 import { decimal } from '../decimal.js';
 import { expect, missingData, selector } from '../suite.js';
-import { configThreshold, type AlertDefinition } from './alert.js';
+import { configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
 
 export const ApiErrorsExcessive: AlertDefinition<'ApiErrorsExcessive'> = {
   name: 'ApiErrorsExcessive',
   alwaysOn: false,
   rules: (c) => {
     const th = configThreshold(c, 'max_api_errors_per_hour', 'errors/h', decimal, decimal);
-    return [
-      {
-        alert: 'ApiErrorsExcessive',
-        variant: 'limit',
-        expr: `sum(component:trader_api_errors:increase1h) > ${th.exprValue}`,
-        forSeconds: 0,
-        severity: 'warning',
-        summary: ['Excessive API errors in the last hour'],
-        description: [{ value: 'count' }, ` API errors in the last hour, more than the limit of ${th.display} (max_api_errors_per_hour).`],
-        dashboard: 'overview',
-        source: th.key,
-        threshold: th,
-      },
-    ];
+    return thresholdRule('ApiErrorsExcessive', th, {
+      variant: 'limit',
+      expr: `sum(component:trader_api_errors:increase1h) > ${th.exprValue}`,
+      severity: 'warning',
+      summary: ['Excessive API errors in the last hour'],
+      description: [{ value: 'count' }, ` API errors in the last hour, more than the limit of ${th.display} (max_api_errors_per_hour).`],
+      dashboard: 'overview',
+    });
   },
   tests: (s) => {
     const rule = s.rule('ApiErrorsExcessive');

@@ -4,7 +4,7 @@
  * when no account has been seen yet.
  */
 import { JOBS } from '../jobs.js';
-import { expect, INSTANCE, missingData, selector, TEST_ACCOUNT } from '../suite.js';
+import { INSTANCE, missingData, quietFiresResolves, selector, TEST_ACCOUNT } from '../suite.js';
 import type { AlertDefinition } from './alert.js';
 
 const DOWN = 'max by (instance, gateway) (trader_broker_connected) == 0';
@@ -46,11 +46,7 @@ export const BrokerDisconnected: AlertDefinition<'BrokerDisconnected'> = {
       series: selector('trader_equity', { account: TEST_ACCOUNT, currency: 'USD', instance: INSTANCE, job: JOBS.exporter }),
       values: '100000+0x4',
     };
-    const test = (labels: Record<string, string>) => [
-      { eval_time: s.t(1), alertname: rule.alert, exp_alerts: [] },
-      { eval_time: s.t(2), alertname: rule.alert, exp_alerts: [expect(s.model, rule, labels, 0)] },
-      { eval_time: s.t(4), alertname: rule.alert, exp_alerts: [] },
-    ];
+    const test = (labels: Record<string, string>) => quietFiresResolves(s, rule, labels, 0);
     return [
       {
         name: 'BrokerDisconnected: fires at the first evaluation, once per account the gateway serves, and resolves',

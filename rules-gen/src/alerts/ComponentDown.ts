@@ -3,7 +3,7 @@
  * (reason "stale"), or its series vanished after it had reported (reason "absent"). Not
  * generated when the list is empty.
  */
-import { expect, freshValues, selector, staleScenario, type TestGroup } from '../suite.js';
+import { expect, freshValues, quietFiresResolves, selector, staleScenario, type TestGroup } from '../suite.js';
 import type { AlertDefinition } from './alert.js';
 
 /** How far back ComponentDown looks for a component's last report, when its series is gone. */
@@ -85,15 +85,7 @@ export const ComponentDown: AlertDefinition<'ComponentDown'> = {
           ...others.map((c) => hb(c, freshValues(s.E, sc.resumeStep + 1))),
           s.upSeries(`1+0x${sc.resumeStep + 1}`),
         ],
-        alert_rule_test: [
-          { eval_time: s.t(sc.quietStep), alertname: 'ComponentDown', exp_alerts: [] },
-          {
-            eval_time: s.t(sc.fireStep),
-            alertname: 'ComponentDown',
-            exp_alerts: [expect(s.model, stale, { component: first }, sc.staleness)],
-          },
-          { eval_time: s.t(sc.resumeStep), alertname: 'ComponentDown', exp_alerts: [] },
-        ],
+        alert_rule_test: quietFiresResolves(s, stale, { component: first }, sc.staleness, [sc.quietStep, sc.fireStep, sc.resumeStep]),
       },
     ];
     // A fresh start: nothing has reported yet, and nothing pages, for five minutes or two timeouts.

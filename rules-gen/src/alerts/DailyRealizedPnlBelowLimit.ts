@@ -1,37 +1,31 @@
 /** DailyRealizedPnlBelowLimit: realized P&L today is below min_daily_realized_pnl (the daily loss limit). */
 import { add, decimal, money } from '../decimal.js';
 import { missingData, selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
-import { ACCOUNT, configThreshold, type AlertDefinition } from './alert.js';
+import { ACCOUNT, configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
 
 export const DailyRealizedPnlBelowLimit: AlertDefinition<'DailyRealizedPnlBelowLimit'> = {
   name: 'DailyRealizedPnlBelowLimit',
   alwaysOn: false,
   rules: (c) => {
     const th = configThreshold(c, 'min_daily_realized_pnl', 'currency', decimal, money);
-    return [
-      {
-        alert: 'DailyRealizedPnlBelowLimit',
-        variant: 'limit',
-        expr: `min by (account, currency) (trader_realized_pnl_today) < ${th.exprValue}`,
-        forSeconds: 0,
-        severity: 'critical',
-        summary: ['Daily realized loss limit hit on ', ...ACCOUNT],
-        description: [
-          'Realized P&L today on account ',
-          ...ACCOUNT,
-          ' is ',
-          { value: 'money' },
-          ' ',
-          { label: 'currency' },
-          `, below the limit of ${th.display} `,
-          { label: 'currency' },
-          ' (min_daily_realized_pnl).',
-        ],
-        dashboard: 'account',
-        source: th.key,
-        threshold: th,
-      },
-    ];
+    return thresholdRule('DailyRealizedPnlBelowLimit', th, {
+      variant: 'limit',
+      expr: `min by (account, currency) (trader_realized_pnl_today) < ${th.exprValue}`,
+      severity: 'critical',
+      summary: ['Daily realized loss limit hit on ', ...ACCOUNT],
+      description: [
+        'Realized P&L today on account ',
+        ...ACCOUNT,
+        ' is ',
+        { value: 'money' },
+        ' ',
+        { label: 'currency' },
+        `, below the limit of ${th.display} `,
+        { label: 'currency' },
+        ' (min_daily_realized_pnl).',
+      ],
+      dashboard: 'account',
+    });
   },
   tests: (s) => {
     const rule = s.rule('DailyRealizedPnlBelowLimit');

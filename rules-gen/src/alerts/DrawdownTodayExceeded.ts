@@ -1,7 +1,7 @@
 /** DrawdownTodayExceeded: equity is more than max_portfolio_drawdown_percentage_today below start-of-day equity. */
 import { add, decimal, mul, shift } from '../decimal.js';
 import { missingData, selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
-import { ACCOUNT, configThreshold, type AlertDefinition } from './alert.js';
+import { ACCOUNT, configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
 
 export const DrawdownTodayExceeded: AlertDefinition<'DrawdownTodayExceeded'> = {
   name: 'DrawdownTodayExceeded',
@@ -14,26 +14,20 @@ export const DrawdownTodayExceeded: AlertDefinition<'DrawdownTodayExceeded'> = {
       (v) => shift(v, -2),
       (v) => `${decimal(v)} %`,
     );
-    return [
-      {
-        alert: 'DrawdownTodayExceeded',
-        variant: 'limit',
-        expr: `account:trader_drawdown_today:ratio > ${th.exprValue}`,
-        forSeconds: 0,
-        severity: 'critical',
-        summary: ['Drawdown limit exceeded on ', ...ACCOUNT],
-        description: [
-          'Equity on account ',
-          ...ACCOUNT,
-          ' is ',
-          { value: 'percent' },
-          ` below start-of-day equity, more than the ${th.display} limit (max_portfolio_drawdown_percentage_today).`,
-        ],
-        dashboard: 'account',
-        source: th.key,
-        threshold: th,
-      },
-    ];
+    return thresholdRule('DrawdownTodayExceeded', th, {
+      variant: 'limit',
+      expr: `account:trader_drawdown_today:ratio > ${th.exprValue}`,
+      severity: 'critical',
+      summary: ['Drawdown limit exceeded on ', ...ACCOUNT],
+      description: [
+        'Equity on account ',
+        ...ACCOUNT,
+        ' is ',
+        { value: 'percent' },
+        ` below start-of-day equity, more than the ${th.display} limit (max_portfolio_drawdown_percentage_today).`,
+      ],
+      dashboard: 'account',
+    });
   },
   tests: (s) => {
     const rule = s.rule('DrawdownTodayExceeded');

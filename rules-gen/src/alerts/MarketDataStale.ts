@@ -1,7 +1,7 @@
 /** MarketDataStale: no data sync for longer than max_data_staleness_seconds (notified inside market hours only). */
 import { decimal } from '../decimal.js';
-import { expect, missingData, selector, staleScenario } from '../suite.js';
-import { configThreshold, type AlertDefinition } from './alert.js';
+import { missingData, quietFiresResolves, selector, staleScenario } from '../suite.js';
+import { configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
 
 export const MarketDataStale: AlertDefinition<'MarketDataStale'> = {
   name: 'MarketDataStale',
@@ -9,26 +9,20 @@ export const MarketDataStale: AlertDefinition<'MarketDataStale'> = {
   clockDriven: true,
   rules: (c) => {
     const th = configThreshold(c, 'max_data_staleness_seconds', 's', decimal, (v) => `${decimal(v)} s`);
-    return [
-      {
-        alert: 'MarketDataStale',
-        variant: 'limit',
-        expr: `time() - max by (source) (trader_last_data_sync_timestamp_seconds) > ${th.exprValue}`,
-        forSeconds: 0,
-        severity: 'warning',
-        summary: ['Market data is stale: ', { label: 'source' }],
-        description: [
-          'No ',
-          { label: 'source' },
-          ' sync for ',
-          { value: 'duration' },
-          `, longer than the ${th.display} limit (max_data_staleness_seconds).`,
-        ],
-        dashboard: 'overview',
-        source: th.key,
-        threshold: th,
-      },
-    ];
+    return thresholdRule('MarketDataStale', th, {
+      variant: 'limit',
+      expr: `time() - max by (source) (trader_last_data_sync_timestamp_seconds) > ${th.exprValue}`,
+      severity: 'warning',
+      summary: ['Market data is stale: ', { label: 'source' }],
+      description: [
+        'No ',
+        { label: 'source' },
+        ' sync for ',
+        { value: 'duration' },
+        `, longer than the ${th.display} limit (max_data_staleness_seconds).`,
+      ],
+      dashboard: 'overview',
+    });
   },
   tests: (s) => {
     const rule = s.rule('MarketDataStale');
@@ -43,11 +37,7 @@ export const MarketDataStale: AlertDefinition<'MarketDataStale'> = {
           { series: selector('trader_last_data_sync_timestamp_seconds', labels), values: sc.values },
           s.upSeries(`1+0x${sc.resumeStep + 1}`),
         ],
-        alert_rule_test: [
-          { eval_time: s.t(sc.quietStep), alertname: rule.alert, exp_alerts: [] },
-          { eval_time: s.t(sc.fireStep), alertname: rule.alert, exp_alerts: [expect(s.model, rule, labels, sc.staleness)] },
-          { eval_time: s.t(sc.resumeStep), alertname: rule.alert, exp_alerts: [] },
-        ],
+        alert_rule_test: quietFiresResolves(s, rule, labels, sc.staleness, [sc.quietStep, sc.fireStep, sc.resumeStep]),
       },
       missingData(s, 'MarketDataStale'),
     ];

@@ -1,7 +1,7 @@
 /** OrderLatencyHigh: one order round trip in the latency window took longer than max_order_latency_ms. */
 import { decimal, shift } from '../decimal.js';
 import { missingData, selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
-import { ACCOUNT, configThreshold, type AlertDefinition } from './alert.js';
+import { ACCOUNT, configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
 
 export const OrderLatencyHigh: AlertDefinition<'OrderLatencyHigh'> = {
   name: 'OrderLatencyHigh',
@@ -14,28 +14,22 @@ export const OrderLatencyHigh: AlertDefinition<'OrderLatencyHigh'> = {
       (v) => shift(v, -3),
       (v) => `${decimal(v)} ms`,
     );
-    return [
-      {
-        alert: 'OrderLatencyHigh',
-        variant: 'max',
-        expr: `max by (account, stage) (trader_order_latency_max_seconds) > ${th.exprValue}`,
-        forSeconds: 0,
-        severity: 'warning',
-        summary: ['Slow order round trip on ', ...ACCOUNT],
-        description: [
-          'An order round trip (',
-          { label: 'stage' },
-          ') on account ',
-          ...ACCOUNT,
-          ' took ',
-          { value: 'duration' },
-          `, above the ${th.display} limit (max_order_latency_ms).`,
-        ],
-        dashboard: 'account',
-        source: th.key,
-        threshold: th,
-      },
-    ];
+    return thresholdRule('OrderLatencyHigh', th, {
+      variant: 'max',
+      expr: `max by (account, stage) (trader_order_latency_max_seconds) > ${th.exprValue}`,
+      severity: 'warning',
+      summary: ['Slow order round trip on ', ...ACCOUNT],
+      description: [
+        'An order round trip (',
+        { label: 'stage' },
+        ') on account ',
+        ...ACCOUNT,
+        ' took ',
+        { value: 'duration' },
+        `, above the ${th.display} limit (max_order_latency_ms).`,
+      ],
+      dashboard: 'account',
+    });
   },
   tests: (s) => {
     const rule = s.rule('OrderLatencyHigh');

@@ -68,6 +68,16 @@ export interface AlertDefinition<N extends string = AlertName> {
   runbook: readonly string[];
 }
 
+/** The one rule of a threshold alert: no `for`, it fires at the first evaluation past the limit. */
+export function thresholdRule(
+  alert: AlertName,
+  threshold: Threshold,
+  rule: Pick<AlertRule, 'variant' | 'expr' | 'severity' | 'summary' | 'description' | 'dashboard'>,
+): AlertRule[] {
+  const { variant, expr, severity, summary, description, dashboard } = rule;
+  return [{ alert, variant, expr, forSeconds: 0, severity, summary, description, dashboard, source: threshold.key, threshold }];
+}
+
 /** The account label in annotation text. */
 export const ACCOUNT: Text = [{ label: 'account' }];
 
