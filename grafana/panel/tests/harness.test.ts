@@ -77,7 +77,12 @@ beforeAll(async () => {
   if (!fs.existsSync(path.join(PANEL, 'dist/module.js')))
     throw new Error('dist/module.js is missing: run `npm run build` first');
   const [s] = await Promise.all([
-    startStack(),
+    // Fills and a few samples, so the screenshot shows markers and a curve rather than a dot:
+    // 12 s of live data from the stack's start, while the harness is bundled and Chromium starts.
+    startStack().then(async (started) => {
+      await new Promise((r) => setTimeout(r, 12_000));
+      return started;
+    }),
     build({
       entryPoints: [path.join(PANEL, 'harness/main.tsx')],
       bundle: true,
@@ -88,6 +93,8 @@ beforeAll(async () => {
       loader: { '.svg': 'text', '.woff2': 'file', '.woff': 'file', '.ttf': 'file', '.png': 'file' },
       logLevel: 'error',
     }),
+    // Kept at once, so that afterAll closes it even when the stack fails to start.
+    chromium.launch({ executablePath: CHROMIUM, args: FLAGS }).then((b) => (browser = b)),
   ]);
   stack = s;
   server = http.createServer(async (req, res) => {
@@ -123,9 +130,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-  // Fills and a few samples, so the screenshot shows markers and a curve rather than a dot.
-  await new Promise((r) => setTimeout(r, 12_000));
 });
 
 afterAll(async () => {
