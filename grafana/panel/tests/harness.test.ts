@@ -34,6 +34,7 @@ let stack: { prometheusUrl: string; account: string };
 let server: http.Server;
 let base: string;
 let browser: Browser;
+let settled: Promise<unknown> | undefined;
 
 /** Starts grafana/src/bin/liveStack.ts (emulator → exporter → Prometheus) and reads its JSON line. */
 function startStack(): Promise<{ prometheusUrl: string; account: string }> {
@@ -76,7 +77,7 @@ function serve(res: http.ServerResponse, file: string) {
 beforeAll(async () => {
   if (!fs.existsSync(path.join(PANEL, 'dist/module.js')))
     throw new Error('dist/module.js is missing: run `npm run build` first');
-  const [s] = await Promise.all([
+  const starting = [
     // Fills and a few samples, so the screenshot shows markers and a curve rather than a dot:
     // 12 s of live data from the stack's start, while the harness is bundled and Chromium starts.
     startStack().then(async (started) => {
@@ -95,7 +96,9 @@ beforeAll(async () => {
     }),
     // Kept at once, so that afterAll closes it even when the stack fails to start.
     chromium.launch({ executablePath: CHROMIUM, args: FLAGS }).then((b) => (browser = b)),
-  ]);
+  ] as const;
+  settled = Promise.allSettled(starting);
+  const [s] = await Promise.all(starting);
   stack = s;
   server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -130,9 +133,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
+  // The stack's start, the bundling and Chromium's start run together; on a loaded machine they
+  // can take over a minute.
+}, 120_000);
 
 afterAll(async () => {
+  // What was still starting when beforeAll failed ends first (30 s at most), so it is stopped below.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([settled, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+  clearTimeout(timer);
   await browser?.close();
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
   if (stackProc && stackProc.exitCode === null) {
