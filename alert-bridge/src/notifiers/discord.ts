@@ -8,7 +8,7 @@ import type { Notifications } from '@traderadmin/config';
 import { renderDiscord } from '../format/discord.js';
 import { networkFailure } from '../delivery/policy.js';
 import type { DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
-import { answerResult, postJson, type ProviderOptions } from './provider.js';
+import { answerResult, oneRecipient, postJson, type ProviderOptions } from './provider.js';
 
 export type DiscordNotifierOptions = ProviderOptions<Notifications['discord']>;
 
@@ -24,7 +24,7 @@ export function discordNotifier(options: DiscordNotifierOptions): Notifier {
   const c = options.config;
   return {
     channel: 'discord',
-    recipients: () => (c.webhook_url ? ['discord'] : []),
+    recipients: oneRecipient('discord', c.webhook_url),
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
       let url: URL;
       try {

@@ -9,7 +9,7 @@ import type { Notifications } from '@traderadmin/config';
 import { renderPagerDuty } from '../format/pagerduty.js';
 import { networkFailure } from '../delivery/policy.js';
 import type { DeliveryResult, Notification, Notifier, OutgoingMessage } from '../types.js';
-import { answerResult, postJson, revealSecret, type ProviderOptions } from './provider.js';
+import { answerResult, oneRecipient, postJson, revealSecret, type ProviderOptions } from './provider.js';
 
 export type PagerDutyNotifierOptions = ProviderOptions<Notifications['pagerduty']>;
 
@@ -31,7 +31,7 @@ export function pagerdutyNotifier(options: PagerDutyNotifierOptions): Notifier {
   };
   return {
     channel: 'pagerduty',
-    recipients: () => (c.routing_key ? ['pagerduty'] : []),
+    recipients: oneRecipient('pagerduty', c.routing_key),
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
       const secret = revealSecret(c.routing_key, options.env, 'routing_key', 'PagerDuty routing key');
       if ('failure' in secret) return secret.failure;

@@ -26,6 +26,11 @@ export interface ProviderOptions<C> {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The recipients of a channel that sends to one secret place (a webhook URL, a routing key): the channel's name, once it is set. */
+export function oneRecipient(channel: string, secret: Secret | undefined): () => string[] {
+  return () => (secret ? [channel] : []);
+}
+
 /** The delivery's signal, also aborted when one request takes longer than the timeout. */
 export function requestSignal(signal: AbortSignal, timeoutMs = PROVIDER_TIMEOUT_MS): AbortSignal {
   return AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);

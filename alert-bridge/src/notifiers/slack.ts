@@ -8,7 +8,7 @@ import type { Notifications } from '@traderadmin/config';
 import { renderSlack } from '../format/slack.js';
 import { checkStatus, networkFailure } from '../delivery/policy.js';
 import type { DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
-import { requestSignal, revealSecret, type ProviderOptions } from './provider.js';
+import { oneRecipient, requestSignal, revealSecret, type ProviderOptions } from './provider.js';
 
 export type SlackNotifierOptions = ProviderOptions<Notifications['slack']>;
 
@@ -17,7 +17,7 @@ export function slackNotifier(options: SlackNotifierOptions): Notifier {
   const c = options.config;
   return {
     channel: 'slack',
-    recipients: () => (c.webhook_url ? ['slack'] : []),
+    recipients: oneRecipient('slack', c.webhook_url),
     async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
       const url = revealSecret(c.webhook_url, options.env, 'webhook_url', 'Slack webhook URL');
       if ('failure' in url) return url.failure;

@@ -26,7 +26,17 @@ import {
 import { JOBS } from '@traderadmin/rules-gen';
 import { dashboardPath } from '@traderadmin/config';
 import { ALERTMANAGER, DASHBOARD_UIDS, PROMETHEUS } from '../datasources.js';
-import { alertsPageLink, colour, grid, prom, thresholds, type DashboardOptions } from './common.js';
+import {
+  alertsPageLink,
+  builtInAnnotations,
+  colour,
+  dashboardHeader,
+  grid,
+  placer,
+  prom,
+  thresholds,
+  type DashboardOptions,
+} from './common.js';
 
 /** Grafana's silences page for the provisioned Alertmanager data source. */
 export const SILENCES_URL = `/alerting/silences?alertmanager=${ALERTMANAGER.uid}`;
@@ -62,27 +72,14 @@ function series(title: string, description: string): TimeseriesPanel {
 
 /** Builds the "Alerts and delivery" dashboard model. */
 export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashboard.Dashboard {
-  let id = 0;
-  const next = () => ++id;
-  const b = new dashboard.DashboardBuilder('Alerts and delivery')
-    .uid(DASHBOARD_UIDS.delivery)
-    .description('Firing alerts, silences, and the alert bridge: deliveries, failures, queues and latency by channel.')
-    .tags(['traderadmin', 'alerting'])
-    .readonly()
-    .refresh('10s')
-    .time({ from: 'now-24h', to: 'now' })
-    .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .annotation(
-      new dashboard.AnnotationQueryBuilder()
-        .name('Annotations & Alerts')
-        .builtIn(1)
-        .datasource({ type: 'grafana', uid: '-- Grafana --' })
-        .enable(true)
-        .hide(true)
-        .iconColor('blue')
-        .type('dashboard'),
-    )
+  const b = dashboardHeader('Alerts and delivery', {
+    uid: DASHBOARD_UIDS.delivery,
+    description: 'Firing alerts, silences, and the alert bridge: deliveries, failures, queues and latency by channel.',
+    tags: ['traderadmin', 'alerting'],
+    refresh: '10s',
+    from: 'now-24h',
+  })
+    .annotation(builtInAnnotations())
     .link(
       new dashboard.DashboardLinkBuilder('Trading overview')
         .type(dashboard.DashboardLinkType.Link)
@@ -104,63 +101,59 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
         .icon('bell'),
     )
     .link(alertsPageLink());
+  const place = placer(b);
 
-  b.withPanel(
+  place(
+    grid(0, 0, 4, 4),
     stat('Firing now', 'none', 'Alerts firing now, Watchdog (the dead man’s switch, always firing) excluded.')
       .decimals(0)
       .withTarget(prom('A', 'count(ALERTS{alertstate="firing", alertname!="Watchdog"}) or vector(0)', { legend: 'firing' }))
-      .thresholds(thresholds([null, 'green'], [1, 'red']))
-      .id(next())
-      .gridPos(grid(0, 0, 4, 4)),
+      .thresholds(thresholds([null, 'green'], [1, 'red'])),
   );
-  b.withPanel(
+  place(
+    grid(4, 0, 4, 4),
     stat('Active silences', 'none', 'Silences active in Alertmanager (scraped from Alertmanager itself).')
       .decimals(0)
       .withTarget(prom('A', 'sum(alertmanager_silences{state="active"}) or vector(0)', { legend: 'silences' }))
       .thresholds(thresholds([null, 'text'], [1, 'orange']))
-      .links([new dashboard.DashboardLinkBuilder('Manage silences').url(SILENCES_URL)])
-      .id(next())
-      .gridPos(grid(4, 0, 4, 4)),
+      .links([new dashboard.DashboardLinkBuilder('Manage silences').url(SILENCES_URL)]),
   );
-  b.withPanel(
+  place(
+    grid(8, 0, 4, 4),
     stat('Sent', 'none', 'Notifications the bridge delivered over the time range.')
       .decimals(0)
       .withTarget(
         prom('A', 'sum(increase(alert_bridge_notifications_sent_total[$__range])) or vector(0)', { legend: 'sent', instant: true }),
       )
-      .thresholds(thresholds([null, 'text']))
-      .id(next())
-      .gridPos(grid(8, 0, 4, 4)),
+      .thresholds(thresholds([null, 'text'])),
   );
-  b.withPanel(
+  place(
+    grid(12, 0, 4, 4),
     stat('Failed', 'none', 'Delivery attempts that failed over the time range (retried or given up).')
       .decimals(0)
       .withTarget(
         prom('A', 'sum(increase(alert_bridge_notifications_failed_total[$__range])) or vector(0)', { legend: 'failed', instant: true }),
       )
-      .thresholds(thresholds([null, 'green'], [1, 'orange']))
-      .id(next())
-      .gridPos(grid(12, 0, 4, 4)),
+      .thresholds(thresholds([null, 'green'], [1, 'orange'])),
   );
-  b.withPanel(
+  place(
+    grid(16, 0, 4, 4),
     stat('Dead letters', 'none', 'Notifications the bridge gave up on (alert AlertDeliveryFailing).')
       .decimals(0)
       .withTarget(prom('A', 'sum(alert_bridge_dead_letters) or vector(0)', { legend: 'dead letters' }))
-      .thresholds(thresholds([null, 'green'], [1, 'red']))
-      .id(next())
-      .gridPos(grid(16, 0, 4, 4)),
+      .thresholds(thresholds([null, 'green'], [1, 'red'])),
   );
-  b.withPanel(
+  place(
+    grid(20, 0, 4, 4),
     stat('Oldest queued', 's', 'Age of the oldest notification still waiting for delivery (alert AlertDeliveryFailing).')
       .decimals(0)
       .withTarget(prom('A', 'max(alert_bridge_oldest_queued_age_seconds)', { legend: 'oldest' }))
       .thresholds(thresholds([null, 'green'], [60, 'orange'], [300, 'red']))
-      .noValue('queue empty')
-      .id(next())
-      .gridPos(grid(20, 0, 4, 4)),
+      .noValue('queue empty'),
   );
 
-  b.withPanel(
+  place(
+    grid(0, 4, 14, 8),
     new TablePanel()
       .title('Firing alerts')
       .description('Every alert firing now, from Prometheus ALERTS.')
@@ -175,11 +168,10 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
         },
       })
       .sortBy([new TableSortByFieldStateBuilder().displayName('Severity')])
-      .noValue('nothing firing')
-      .id(next())
-      .gridPos(grid(0, 4, 14, 8)),
+      .noValue('nothing firing'),
   );
-  b.withPanel(
+  place(
+    grid(14, 4, 10, 8),
     new TextPanel()
       .title('Silences')
       .mode(TextMode.Markdown)
@@ -192,12 +184,11 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
           `* [New silence](/alerting/silence/new?alertmanager=${ALERTMANAGER.uid})`,
           `* [Alert groups](/alerting/groups?alertmanager=${ALERTMANAGER.uid})`,
         ].join('\n'),
-      )
-      .id(next())
-      .gridPos(grid(14, 4, 10, 8)),
+      ),
   );
 
-  b.withPanel(
+  place(
+    grid(0, 12, 12, 8),
     series('Deliveries by channel', 'Notifications delivered per interval, by channel.')
       .withTarget(
         prom('A', 'sum by (channel) (increase(alert_bridge_notifications_sent_total[$__rate_interval]))', { legend: '{{channel}}' }),
@@ -206,11 +197,10 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
       .decimals(0)
       .drawStyle(GraphDrawStyle.Bars)
       .fillOpacity(70)
-      .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'))
-      .id(next())
-      .gridPos(grid(0, 12, 12, 8)),
+      .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A')),
   );
-  b.withPanel(
+  place(
+    grid(12, 12, 12, 8),
     series('Failures by channel', 'Failed delivery attempts per interval, by channel and reason.')
       .withTarget(
         prom('A', 'sum by (channel, reason) (increase(alert_bridge_notifications_failed_total[$__rate_interval]))', {
@@ -221,20 +211,18 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
       .decimals(0)
       .drawStyle(GraphDrawStyle.Bars)
       .fillOpacity(70)
-      .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'))
-      .id(next())
-      .gridPos(grid(12, 12, 12, 8)),
+      .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A')),
   );
-  b.withPanel(
+  place(
+    grid(0, 20, 12, 8),
     series('Queue depth', 'Notifications waiting for delivery, by channel; dead letters given up on.')
       .withTarget(prom('A', 'sum by (channel) (alert_bridge_queue_depth)', { legend: 'queued {{channel}}' }))
       .withTarget(prom('B', 'sum by (channel) (alert_bridge_dead_letters)', { legend: 'dead letters {{channel}}' }))
       .unit('none')
-      .decimals(0)
-      .id(next())
-      .gridPos(grid(0, 20, 12, 8)),
+      .decimals(0),
   );
-  b.withPanel(
+  place(
+    grid(12, 20, 12, 8),
     series('Delivery latency', 'p95 and max time to deliver a notification, by channel and starting point.')
       .withTarget(
         prom(
@@ -245,11 +233,10 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
       )
       .withTarget(prom('B', 'max(alert_bridge_oldest_queued_age_seconds)', { legend: 'oldest queued' }))
       .unit('s')
-      .spanNulls(true)
-      .id(next())
-      .gridPos(grid(12, 20, 12, 8)),
+      .spanNulls(true),
   );
-  b.withPanel(
+  place(
+    grid(0, 28, 24, 4),
     stat('Alert path', 'none', 'Scrape health of the alerting components (job names from the generated prometheus.yml).')
       .withTarget(prom('A', `up{job=~"${Object.values(JOBS).sort().join('|')}"}`, { legend: '{{job}}' }))
       .mappings([
@@ -261,9 +248,7 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
       .thresholds(thresholds([null, 'red'], [1, 'green']))
       .colorMode(BigValueColorMode.Background)
       .textMode(BigValueTextMode.ValueAndName)
-      .noValue('not scraped')
-      .id(next())
-      .gridPos(grid(0, 28, 24, 4)),
+      .noValue('not scraped'),
   );
   return b.build();
 }

@@ -3,6 +3,7 @@
  * standard options we use everywhere. Colours are Grafana's named palette colours (resolved
  * by the theme, so they suit dark and light) or field colour schemes; never hex or rgb.
  */
+import type { Builder } from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PROMETHEUS } from '../datasources.js';
@@ -10,6 +11,59 @@ import { PROMETHEUS } from '../datasources.js';
 /** A panel position on Grafana's 24-column grid. */
 export function grid(x: number, y: number, w: number, h: number): dashboard.GridPos {
   return { x, y, w, h };
+}
+
+/** What every panel builder has: an id and a place on the grid. */
+interface PanelBuilder extends Builder<dashboard.Panel> {
+  id(id: number): this;
+  gridPos(pos: dashboard.GridPos): this;
+}
+
+/** Adds panels to a dashboard in reading order: ids 1, 2, … and each one's place on the grid. */
+export function placer(b: dashboard.DashboardBuilder): (pos: dashboard.GridPos, panel: PanelBuilder) => void {
+  let id = 0;
+  return (pos, panel) => {
+    b.withPanel(panel.id(++id).gridPos(pos));
+  };
+}
+
+/** What a dashboard's header says, beyond what both share. */
+export interface DashboardHeader {
+  uid: string;
+  description: string;
+  tags: string[];
+  /** Auto-refresh interval, e.g. `5s`. */
+  refresh: string;
+  /** Start of the default time range, e.g. `now-6h`. */
+  from: string;
+}
+
+/**
+ * A read-only dashboard in the browser's time zone, with a shared crosshair: hovering one panel
+ * shows the same instant on the others (also in our plugin).
+ */
+export function dashboardHeader(title: string, h: DashboardHeader): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(h.uid)
+    .description(h.description)
+    .tags(h.tags)
+    .readonly()
+    .refresh(h.refresh)
+    .time({ from: h.from, to: 'now' })
+    .timezone('browser')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair);
+}
+
+/** Grafana's own annotations and alerts, hidden from the picker (every dashboard has them). */
+export function builtInAnnotations(): dashboard.AnnotationQueryBuilder {
+  return new dashboard.AnnotationQueryBuilder()
+    .name('Annotations & Alerts')
+    .builtIn(1)
+    .datasource({ type: 'grafana', uid: '-- Grafana --' })
+    .enable(true)
+    .hide(true)
+    .iconColor('blue')
+    .type('dashboard');
 }
 
 /** Options of one Prometheus query. */

@@ -29,10 +29,13 @@ import { dashboardPath } from '@traderadmin/config';
 import { DASHBOARD_UIDS, EQUITY_PANEL_ID, PROMETHEUS } from '../datasources.js';
 import {
   alertsPageLink,
+  builtInAnnotations,
   colour,
   currencyOverrides,
+  dashboardHeader,
   defaults,
   grid,
+  placer,
   prom,
   thresholds,
   upDownMapping,
@@ -64,6 +67,19 @@ function stat(title: string, unit: string, description: string): StatPanel {
     .textMode(BigValueTextMode.Auto);
 }
 
+/** Names each value of a stat beside it (several series in one tile), coloured by its thresholds. */
+function namedValues(p: StatPanel): StatPanel {
+  return p
+    .textMode(BigValueTextMode.ValueAndName)
+    .graphMode(BigValueGraphMode.None)
+    .colorScheme(colour(dashboard.FieldColorModeId.Thresholds));
+}
+
+/** Health tiles: named values on a background of their threshold colour. */
+function healthTiles(p: StatPanel): StatPanel {
+  return namedValues(p.colorMode(BigValueColorMode.Background));
+}
+
 function legendTable(): VizLegendOptionsBuilder {
   return new VizLegendOptionsBuilder()
     .displayMode(LegendDisplayMode.Table)
@@ -89,19 +105,13 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
       .thresholds(signed ? thresholds([null, 'red'], [0, 'green']) : thresholds([null, 'text']));
 
-  let id = 0;
-  const next = () => ++id;
-
-  const b = new dashboard.DashboardBuilder('Trading overview')
-    .uid(DASHBOARD_UIDS.overview)
-    .description('Equity, P&L, positions, order latency, errors and connectivity of one trading account.')
-    .tags(['traderadmin', 'trading'])
-    .readonly()
-    .refresh('5s')
-    .time({ from: 'now-6h', to: 'now' })
-    .timezone('browser')
-    // Shared crosshair: hovering one panel shows the same instant on the others (also in our plugin).
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+  const b = dashboardHeader('Trading overview', {
+    uid: DASHBOARD_UIDS.overview,
+    description: 'Equity, P&L, positions, order latency, errors and connectivity of one trading account.',
+    tags: ['traderadmin', 'trading'],
+    refresh: '5s',
+    from: 'now-6h',
+  })
     .link(alertsPageLink())
     .withVariable(
       new dashboard.QueryVariableBuilder('account')
@@ -115,16 +125,7 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
         .multi(false)
         .includeAll(false),
     )
-    .annotation(
-      new dashboard.AnnotationQueryBuilder()
-        .name('Annotations & Alerts')
-        .builtIn(1)
-        .datasource({ type: 'grafana', uid: '-- Grafana --' })
-        .enable(true)
-        .hide(true)
-        .iconColor('blue')
-        .type('dashboard'),
-    )
+    .annotation(builtInAnnotations())
     .annotation(
       new dashboard.AnnotationQueryBuilder()
         .name('Firing alerts')
@@ -167,112 +168,92 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
         .icon('bell')
         .keepTime(false),
     );
+  const place = placer(b);
 
   // Row 1: money.
-  b.withPanel(
-    money('Equity', `trader_equity{${ACC}}`, 'Net liquidation value.')
-      .id(next())
-      .gridPos(grid(0, 0, 4, 4)),
+  place(grid(0, 0, 4, 4), money('Equity', `trader_equity{${ACC}}`, 'Net liquidation value.'));
+  place(
+    grid(4, 0, 4, 4),
+    money('Daily P&L', `trader_daily_pnl{${ACC}}`, 'Realized + unrealized change since the configured day start.', true),
   );
-  b.withPanel(
-    money('Daily P&L', `trader_daily_pnl{${ACC}}`, 'Realized + unrealized change since the configured day start.', true)
-      .id(next())
-      .gridPos(grid(4, 0, 4, 4)),
-  );
-  b.withPanel(
+  place(
+    grid(8, 0, 4, 4),
     money(
       'Realized P&L today',
       `trader_realized_pnl_today{${ACC}}`,
       'Realized P&L since day start (alert DailyRealizedPnlBelowLimit).',
       true,
-    )
-      .id(next())
-      .gridPos(grid(8, 0, 4, 4)),
+    ),
   );
-  b.withPanel(
-    money('Unrealized P&L', `trader_unrealized_pnl{${ACC}}`, 'Unrealized P&L of the open positions.', true)
-      .id(next())
-      .gridPos(grid(12, 0, 4, 4)),
-  );
-  b.withPanel(
-    money('Buying power', `trader_buying_power{${ACC}}`, 'Buying power / available capital.')
-      .id(next())
-      .gridPos(grid(16, 0, 4, 4)),
-  );
-  b.withPanel(
+  place(grid(12, 0, 4, 4), money('Unrealized P&L', `trader_unrealized_pnl{${ACC}}`, 'Unrealized P&L of the open positions.', true));
+  place(grid(16, 0, 4, 4), money('Buying power', `trader_buying_power{${ACC}}`, 'Buying power / available capital.'));
+  place(
+    grid(20, 0, 4, 4),
     stat('Open positions', 'none', 'Number of open positions.')
       .decimals(0)
       .withTarget(prom('A', `trader_open_positions{${ACC}}`))
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
-      .thresholds(thresholds([null, 'text']))
-      .id(next())
-      .gridPos(grid(20, 0, 4, 4)),
+      .thresholds(thresholds([null, 'text'])),
   );
 
   // Row 2: trading activity and health.
-  b.withPanel(
-    stat(
-      'Trades today',
-      'none',
-      'Closed round trips since day start: all, wins and losses, and the win rate (recording rule account:trader_win_rate_today:ratio).',
+  place(
+    grid(0, 4, 8, 4),
+    namedValues(
+      stat(
+        'Trades today',
+        'none',
+        'Closed round trips since day start: all, wins and losses, and the win rate (recording rule account:trader_win_rate_today:ratio).',
+      )
+        .withTarget(prom('A', `sum(trader_trades_today{${ACC}})`, { legend: 'Trades' }))
+        .withTarget(prom('B', `sum(trader_trades_today{${ACC}, outcome="win"})`, { legend: 'Wins' }))
+        .withTarget(prom('C', `sum(trader_trades_today{${ACC}, outcome="loss"})`, { legend: 'Losses' }))
+        .withTarget(prom('D', `account:trader_win_rate_today:ratio{${ACC}}`, { legend: 'Win rate' })),
     )
-      .withTarget(prom('A', `sum(trader_trades_today{${ACC}})`, { legend: 'Trades' }))
-      .withTarget(prom('B', `sum(trader_trades_today{${ACC}, outcome="win"})`, { legend: 'Wins' }))
-      .withTarget(prom('C', `sum(trader_trades_today{${ACC}, outcome="loss"})`, { legend: 'Losses' }))
-      .withTarget(prom('D', `account:trader_win_rate_today:ratio{${ACC}}`, { legend: 'Win rate' }))
-      .textMode(BigValueTextMode.ValueAndName)
-      .graphMode(BigValueGraphMode.None)
-      .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
       .thresholds(thresholds([null, 'text']))
       .overrideByName('Win rate', [
         { id: 'unit', value: 'percentunit' },
         { id: 'decimals', value: 0 },
       ])
       .decimals(0)
-      .noValue('no trades yet')
-      .id(next())
-      .gridPos(grid(0, 4, 8, 4)),
+      .noValue('no trades yet'),
   );
-  b.withPanel(
-    stat(
-      'Average win / loss',
-      moneyUnit,
-      'Average P&L of today’s winning and losing trades (recording rules account:trader_avg_win_today:currency and account:trader_avg_loss_today:currency).',
+  place(
+    grid(8, 4, 4, 4),
+    namedValues(
+      stat(
+        'Average win / loss',
+        moneyUnit,
+        'Average P&L of today’s winning and losing trades (recording rules account:trader_avg_win_today:currency and account:trader_avg_loss_today:currency).',
+      )
+        .decimals(2)
+        .withTarget(prom('A', `account:trader_avg_win_today:currency{${ACC}}`, { legend: 'Avg win {{currency}}' }))
+        .withTarget(prom('B', `account:trader_avg_loss_today:currency{${ACC}}`, { legend: 'Avg loss {{currency}}' }))
+        .overrides(currencyOverrides()),
     )
-      .decimals(2)
-      .withTarget(prom('A', `account:trader_avg_win_today:currency{${ACC}}`, { legend: 'Avg win {{currency}}' }))
-      .withTarget(prom('B', `account:trader_avg_loss_today:currency{${ACC}}`, { legend: 'Avg loss {{currency}}' }))
-      .overrides(currencyOverrides())
-      .textMode(BigValueTextMode.ValueAndName)
-      .graphMode(BigValueGraphMode.None)
-      .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
       .thresholds(thresholds([null, 'red'], [0, 'green']))
-      .noValue('no closed trades')
-      .id(next())
-      .gridPos(grid(8, 4, 4, 4)),
+      .noValue('no closed trades'),
   );
-  b.withPanel(
-    stat(
-      'Average order latency',
-      's',
-      'Mean order round trip over the dashboard time range, by stage (ack: submit to acknowledged; fill: submit to filled).',
-    )
-      .withTarget(
+  place(
+    grid(12, 4, 4, 4),
+    namedValues(
+      stat(
+        'Average order latency',
+        's',
+        'Mean order round trip over the dashboard time range, by stage (ack: submit to acknowledged; fill: submit to filled).',
+      ).withTarget(
         prom(
           'A',
           `sum by (stage) (increase(trader_order_latency_seconds_sum{${ACC}}[$__range]))\n/\n(sum by (stage) (increase(trader_order_latency_seconds_count{${ACC}}[$__range])) > 0)`,
           { legend: '{{stage}}', instant: true },
         ),
-      )
-      .textMode(BigValueTextMode.ValueAndName)
-      .graphMode(BigValueGraphMode.None)
-      .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
+      ),
+    )
       .thresholds(thresholds([null, 'green'], [latencyThresholdSeconds / 2, 'orange'], [latencyThresholdSeconds, 'red']))
-      .noValue('no orders')
-      .id(next())
-      .gridPos(grid(12, 4, 4, 4)),
+      .noValue('no orders'),
   );
-  b.withPanel(
+  place(
+    grid(16, 4, 4, 4),
     stat(
       'API errors (last hour)',
       'none',
@@ -281,11 +262,10 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .decimals(0)
       .withTarget(prom('A', 'sum(component:trader_api_errors:increase1h) or vector(0)', { legend: 'errors' }))
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
-      .thresholds(thresholds([null, 'green'], [1, 'orange'], [maxApiErrorsPerHour, 'red']))
-      .id(next())
-      .gridPos(grid(16, 4, 4, 4)),
+      .thresholds(thresholds([null, 'green'], [1, 'orange'], [maxApiErrorsPerHour, 'red'])),
   );
-  b.withPanel(
+  place(
+    grid(20, 4, 4, 4),
     stat(
       'Drawdown today',
       'percentunit',
@@ -294,13 +274,12 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .decimals(2)
       .withTarget(prom('A', `account:trader_drawdown_today:ratio{${ACC}}`, { legend: '{{currency}}' }))
       .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
-      .thresholds(thresholds([null, 'green'], [drawdownLimit / 2, 'orange'], [drawdownLimit, 'red']))
-      .id(next())
-      .gridPos(grid(20, 4, 4, 4)),
+      .thresholds(thresholds([null, 'green'], [drawdownLimit / 2, 'orange'], [drawdownLimit, 'red'])),
   );
 
   // Row 3: equity curve (our panel) and system status.
-  b.withPanel(
+  place(
+    grid(0, 8, 16, 12),
     new dashboard.PanelBuilder()
       .type(EQUITY_PANEL_ID)
       .title(EQUITY_PANEL_TITLE)
@@ -319,57 +298,51 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
         drawdownLimitPercent,
         drawdownHeightPercent: 30,
       })
-      .fieldConfig({ defaults: { unit: moneyUnit, decimals: 2 }, overrides: currencyOverrides() })
-      .id(next())
-      .gridPos(grid(0, 8, 16, 12)),
+      .fieldConfig({ defaults: { unit: moneyUnit, decimals: 2 }, overrides: currencyOverrides() }),
   );
-  b.withPanel(
-    stat(
-      'Gateway',
-      'none',
-      'Exporter connection to IB Gateway / TWS (alert BrokerDisconnected), and the gateway link to IB servers (IB codes 1100 and 1101/1102).',
+  place(
+    grid(16, 8, 8, 4),
+    healthTiles(
+      stat(
+        'Gateway',
+        'none',
+        'Exporter connection to IB Gateway / TWS (alert BrokerDisconnected), and the gateway link to IB servers (IB codes 1100 and 1101/1102).',
+      )
+        .withTarget(prom('A', 'trader_broker_connected', { legend: 'API {{gateway}}' }))
+        .withTarget(prom('B', 'trader_broker_upstream_connected', { legend: 'Upstream {{gateway}}' }))
+        .mappings([upDownMapping('Connected', 'Disconnected')]),
     )
-      .withTarget(prom('A', 'trader_broker_connected', { legend: 'API {{gateway}}' }))
-      .withTarget(prom('B', 'trader_broker_upstream_connected', { legend: 'Upstream {{gateway}}' }))
-      .mappings([upDownMapping('Connected', 'Disconnected')])
-      .textMode(BigValueTextMode.ValueAndName)
-      .graphMode(BigValueGraphMode.None)
-      .colorMode(BigValueColorMode.Background)
-      .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
       .thresholds(thresholds([null, 'red'], [1, 'green']))
-      .noValue('exporter down')
-      .id(next())
-      .gridPos(grid(16, 8, 8, 4)),
+      .noValue('exporter down'),
   );
-  b.withPanel(
-    stat('Component heartbeats', 's', 'Seconds since each external component last sent a heartbeat (alert ComponentDown).')
-      .decimals(0)
-      .withTarget(prom('A', 'time() - trader_component_last_heartbeat_timestamp_seconds', { legend: '{{component}}', instant: true }))
-      .textMode(BigValueTextMode.ValueAndName)
-      .graphMode(BigValueGraphMode.None)
-      .colorMode(BigValueColorMode.Background)
-      .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
+  place(
+    grid(16, 12, 8, 4),
+    healthTiles(
+      stat('Component heartbeats', 's', 'Seconds since each external component last sent a heartbeat (alert ComponentDown).')
+        .decimals(0)
+        .withTarget(prom('A', 'time() - trader_component_last_heartbeat_timestamp_seconds', { legend: '{{component}}', instant: true })),
+    )
       .thresholds(thresholds([null, 'green'], [30, 'orange'], [120, 'red']))
-      .noValue('no heartbeats')
-      .id(next())
-      .gridPos(grid(16, 12, 8, 4)),
+      .noValue('no heartbeats'),
   );
-  b.withPanel(
-    stat('Last data sync', 's', 'Seconds since the last successful market data / scanner sync (alert MarketDataStale, market hours only).')
-      .decimals(0)
-      .withTarget(prom('A', 'time() - trader_last_data_sync_timestamp_seconds', { legend: '{{source}}', instant: true }))
-      .textMode(BigValueTextMode.ValueAndName)
-      .graphMode(BigValueGraphMode.None)
-      .colorMode(BigValueColorMode.Background)
-      .colorScheme(colour(dashboard.FieldColorModeId.Thresholds))
+  place(
+    grid(16, 16, 8, 4),
+    healthTiles(
+      stat(
+        'Last data sync',
+        's',
+        'Seconds since the last successful market data / scanner sync (alert MarketDataStale, market hours only).',
+      )
+        .decimals(0)
+        .withTarget(prom('A', 'time() - trader_last_data_sync_timestamp_seconds', { legend: '{{source}}', instant: true })),
+    )
       .thresholds(thresholds([null, 'green'], [30, 'orange'], [60, 'red']))
-      .noValue('never synced')
-      .id(next())
-      .gridPos(grid(16, 16, 8, 4)),
+      .noValue('never synced'),
   );
 
   // Row 4: P&L trend and order latency.
-  b.withPanel(
+  place(
+    grid(0, 20, 12, 8),
     new TimeseriesPanel()
       .title('Daily P&L trend')
       .description('Realized + unrealized P&L since day start, and the realized part.')
@@ -384,11 +357,10 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .gradientMode(GraphGradientMode.Opacity)
       .axisCenteredZero(true)
       .legend(legendTable())
-      .tooltip(tooltipAll())
-      .id(next())
-      .gridPos(grid(0, 20, 12, 8)),
+      .tooltip(tooltipAll()),
   );
-  b.withPanel(
+  place(
+    grid(12, 20, 12, 8),
     new TimeseriesPanel()
       .title('Order latency')
       .description(
@@ -418,13 +390,12 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .colorScheme(colour(dashboard.FieldColorModeId.PaletteClassic))
       .spanNulls(true)
       .legend(legendTable())
-      .tooltip(tooltipAll())
-      .id(next())
-      .gridPos(grid(12, 20, 12, 8)),
+      .tooltip(tooltipAll()),
   );
 
   // Row 5: errors and positions.
-  b.withPanel(
+  place(
+    grid(0, 28, 12, 9),
     new TimeseriesPanel()
       .title('Errors by component')
       .description('API errors per component (ibkr, orchestrator, scanner, exporter, ...) per interval.')
@@ -437,11 +408,10 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
       .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'))
       .colorScheme(colour(dashboard.FieldColorModeId.PaletteClassic))
       .legend(legendTable())
-      .tooltip(tooltipAll())
-      .id(next())
-      .gridPos(grid(0, 28, 12, 9)),
+      .tooltip(tooltipAll()),
   );
-  b.withPanel(
+  place(
+    grid(12, 28, 12, 9),
     new TablePanel()
       .title('Positions')
       .description('Open positions now; click a column header to sort.')
@@ -490,9 +460,7 @@ export function overviewDashboard(options: DashboardOptions = {}): dashboard.Das
         { id: 'thresholds', value: thresholds([null, 'red'], [0, 'green']).build() },
         { id: 'custom.cellOptions', value: { type: 'color-text' } },
       ])
-      .noValue('no open positions')
-      .id(next())
-      .gridPos(grid(12, 28, 12, 9)),
+      .noValue('no open positions'),
   );
 
   return b.build();
