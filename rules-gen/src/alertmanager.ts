@@ -5,7 +5,7 @@
  */
 import type { Config } from '@traderadmin/config';
 import { minutesOfDay, Secret } from '@traderadmin/config';
-import { ALERTS, alertDefinition, isOn } from './alerts/index.js';
+import { ALERTS, alertDefinition, isOn, type AlertDefinition } from './alerts/index.js';
 import { duration, type Model } from './model.js';
 import type { SecretFile } from './prometheus.js';
 import { header, toYaml } from './yaml.js';
@@ -137,6 +137,10 @@ export function inhibitRules(model: Model): InhibitRule[] {
 export const stackToken = (c: Model['config'], localToken?: string): Secret | undefined =>
   c.alert_bridge.auth_token ?? (localToken ? new Secret(localToken) : undefined);
 
+/** The alerts whose module puts them in this notification window. */
+const inWindow = (window: AlertDefinition['window']): string[] => ALERTS.filter((a) => a.window === window).map((a) => a.name);
+const alertnames = (names: string[]): string => matcherText(names.length === 1 ? eq('alertname', names[0]) : re('alertname', names));
+
 /** `localToken`: the token of `traderadmin up` (data/secrets/token), used when alert_bridge.auth_token is unset. */
 export function alertmanagerYaml(model: Model, localToken?: string): { text: string; secrets: SecretFile[] } {
   const c = model.config;
@@ -180,12 +184,17 @@ export function alertmanagerYaml(model: Model, localToken?: string): { text: str
     const children: Array<Record<string, unknown>> = [];
     if (enabled) {
       // Market hours on market days, except exchange holidays.
-      children.push({
-        matchers: ['alertname="MarketDataStale"'],
-        active_time_intervals: [MARKET_HOURS],
-        ...(holidays.length > 0 ? { mute_time_intervals: [EXCHANGE_HOLIDAYS] } : {}),
-      });
-      if (restart.length > 0) children.push({ matchers: ['alertname="BrokerDisconnected"'], mute_time_intervals: [RESTART_WINDOW] });
+      const marketHours = inWindow('market-hours');
+      if (marketHours.length > 0) {
+        children.push({
+          matchers: [alertnames(marketHours)],
+          active_time_intervals: [MARKET_HOURS],
+          ...(holidays.length > 0 ? { mute_time_intervals: [EXCHANGE_HOLIDAYS] } : {}),
+        });
+      }
+      const restartMuted = inWindow('outside-restart-window');
+      if (restart.length > 0 && restartMuted.length > 0)
+        children.push({ matchers: [alertnames(restartMuted)], mute_time_intervals: [RESTART_WINDOW] });
     }
     return {
       receiver: ch.receiver,

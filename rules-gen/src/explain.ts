@@ -6,7 +6,7 @@
  */
 import { CHANNELS, type LoadedConfig } from '@traderadmin/config';
 import { WATCHDOG_REPEAT_SECONDS, inhibitRules, matchesLabels, restartWindowTimes, weekdayRanges } from './alertmanager.js';
-import { ALERTS } from './alerts/index.js';
+import { ALERTS, alertDefinition } from './alerts/index.js';
 import { ALERT_NAMES, buildModel, type AlertName, type AlertRule, type Model } from './model.js';
 
 export interface ChannelTimeline {
@@ -141,14 +141,15 @@ function explainRule(model: Model, alert: AlertName, rules: AlertRule[]): AlertE
         continue;
       }
       let note: string | undefined;
-      if (alert === 'MarketDataStale') {
+      const window = alertDefinition(alert).window;
+      if (window === 'market-hours') {
         const holidays = [...c.trading.market_holidays].sort();
         const except = holidays.length
           ? ` except ${holidays.length} exchange holidays (trading.market_holidays, ${holidays[0]}…${holidays.at(-1)})`
           : '';
         note = `only inside market hours: ${weekdayRanges(c.trading.market_days).join(', ')} ${c.trading.market_open}–${c.trading.market_close} ${c.trading.timezone}${except}; outside them it waits for the next group_interval tick inside them`;
       }
-      if (alert === 'BrokerDisconnected' && restartWindowTimes(c).length > 0) {
+      if (window === 'outside-restart-window' && restartWindowTimes(c).length > 0) {
         note = `muted during the restart window ${c.broker.restart_window_start}–${c.broker.restart_window_end} ${c.trading.timezone}`;
       }
       channels.push({

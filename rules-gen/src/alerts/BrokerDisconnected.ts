@@ -12,6 +12,7 @@ const DOWN = 'max by (instance, gateway) (trader_broker_connected) == 0';
 export const BrokerDisconnected: AlertDefinition<'BrokerDisconnected'> = {
   name: 'BrokerDisconnected',
   alwaysOn: false,
+  window: 'outside-restart-window',
   rules: () => [
     {
       alert: 'BrokerDisconnected',

@@ -7,6 +7,7 @@ export const MarketDataStale: AlertDefinition<'MarketDataStale'> = {
   name: 'MarketDataStale',
   alwaysOn: false,
   clockDriven: true,
+  window: 'market-hours',
   rules: (c) => {
     const th = configThreshold(c, 'max_data_staleness_seconds', 's', decimal, (v) => `${decimal(v)} s`);
     return thresholdRule('MarketDataStale', th, {

@@ -62,8 +62,13 @@ export interface AlertDefinition<N extends string = AlertName> {
   rules(c: Config): AlertRule[];
   /** Its promtool test groups, written to tests/<name>.yml; none writes no file. */
   tests(s: Suite): TestGroup[];
-  /** Written to alertmanager.yml only when alerts_config.enabled (the targets are threshold alerts). */
+  /** While it fires, these alerts are muted (alertmanager.yml inhibit_rules). */
   inhibits?: readonly Inhibition[];
+  /**
+   * When channels hear of it (alertmanager.yml routes; explain says so): only inside market
+   * hours and not on exchange holidays, or never inside the gateway's nightly restart window.
+   */
+  window?: 'market-hours' | 'outside-restart-window';
   /** Its section of docs/runbooks.md under "## <name>", one Markdown line per entry. */
   runbook: readonly string[];
 }
