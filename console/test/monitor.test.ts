@@ -137,15 +137,15 @@ describe('named queries', () => {
   });
 });
 
+/** The Monitoring service on the fake network, at NOW, refreshing every 5 s. */
+function monitoring(net: ReturnType<typeof network>): Monitoring {
+  return new Monitoring({ config: () => cfg, upstream: new Upstream({ ...hosts, fetch: net.fetch }), refreshSeconds: 5, clock: () => NOW });
+}
+
 describe('the Monitoring answers', () => {
   it('fill the readouts from the exporter and the status from Prometheus, in five requests', async () => {
     const net = network({ exporter, prom: prometheus, am: healthy, bridge: healthy });
-    const m = new Monitoring({
-      config: () => cfg,
-      upstream: new Upstream({ ...hosts, fetch: net.fetch }),
-      refreshSeconds: 5,
-      clock: () => NOW,
-    });
+    const m = monitoring(net);
     const live = await m.live(undefined);
     expect(live.account).toBe('DU1');
     expect(live.problems).toEqual({});
@@ -162,12 +162,7 @@ describe('the Monitoring answers', () => {
 
   it('say Prometheus is down and still show the live values; say so for an unknown account', async () => {
     const net = network({ exporter, prom: 'down', am: healthy, bridge: healthy });
-    const m = new Monitoring({
-      config: () => cfg,
-      upstream: new Upstream({ ...hosts, fetch: net.fetch }),
-      refreshSeconds: 5,
-      clock: () => NOW,
-    });
+    const m = monitoring(net);
     const live = await m.live('DU1');
     expect(live.problems.prometheus).toBe('Prometheus is not reachable at prom');
     expect(live.status.services).toEqual({ exporter: true, prometheus: false, alertmanager: true, bridge: true });
@@ -180,12 +175,7 @@ describe('the Monitoring answers', () => {
 
   it('put every history series on one time grid, with gaps as null', async () => {
     const net = network({ exporter, prom: prometheus, am: healthy, bridge: healthy });
-    const m = new Monitoring({
-      config: () => cfg,
-      upstream: new Upstream({ ...hosts, fetch: net.fetch }),
-      refreshSeconds: 5,
-      clock: () => NOW,
-    });
+    const m = monitoring(net);
     const h = await m.history('DU1', '1h');
     expect(h.step).toBe(5);
     expect(h.times).toHaveLength(721);

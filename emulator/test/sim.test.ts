@@ -8,6 +8,23 @@ import { connectionTimeText, dayKey, executionTimeText, msToNextTradingDay, pars
 
 const NY = 'America/New_York';
 
+/** A control-API order of DU1 for AAPL that fills at once; tests override what they are about. */
+function order(overrides: Partial<Parameters<Simulation['submit']>[0]> = {}): Parameters<Simulation['submit']>[0] {
+  return {
+    account: 'DU1',
+    symbol: 'AAPL',
+    side: 'BUY',
+    quantity: 1,
+    price: 1,
+    ackLatencyMs: 0,
+    fillLatencyMs: 0,
+    orderRef: '',
+    source: 'control',
+    reportLatency: false,
+    ...overrides,
+  };
+}
+
 function sim(overrides: Partial<ConstructorParameters<typeof Simulation>[0]> = {}) {
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 15, 0, 0)); // Monday 10:00 New York
   const s = new Simulation({
@@ -184,18 +201,9 @@ describe('Simulation', () => {
     const { s, clock } = sim({ tradeIntervalSeconds: 0 });
     const seen: string[] = [];
     s.on((e) => seen.push(e.type === 'latency' ? `${e.type}:${e.stage}:${e.latencyMs}` : e.type));
-    const p = s.submit({
-      account: 'DU1',
-      symbol: 'aapl',
-      side: 'BUY',
-      quantity: 10,
-      price: 200,
-      ackLatencyMs: 20,
-      fillLatencyMs: 250,
-      orderRef: 't',
-      source: 'control',
-      reportLatency: true,
-    });
+    const p = s.submit(
+      order({ symbol: 'aapl', quantity: 10, price: 200, ackLatencyMs: 20, fillLatencyMs: 250, orderRef: 't', reportLatency: true }),
+    );
     clock.advance(100);
     expect(s.openOrders()).toHaveLength(1);
     expect(seen).toEqual(['order', 'latency:ack:20']);
@@ -215,51 +223,17 @@ describe('Simulation', () => {
     [{ fillLatencyMs: 10, ackLatencyMs: 20 }, /fillLatencyMs must not be below ackLatencyMs/],
   ])('rejects a bad order %j with a clear error', (bad, message) => {
     const { s } = sim();
-    const req = {
-      account: 'DU1',
-      symbol: 'AAPL',
-      side: 'BUY' as const,
-      quantity: 1,
-      price: 1,
-      ackLatencyMs: 0,
-      fillLatencyMs: 0,
-      orderRef: '',
-      source: 'control' as const,
-      reportLatency: false,
-      ...bad,
-    };
+    const req = { ...order(), ...bad };
     expect(() => s.submit(req as never)).toThrow(InputError);
     expect(() => s.submit(req as never)).toThrow(message);
   });
 
   it('next trading day restarts realized and daily P&L and hides yesterday from executions', async () => {
     const { s, clock } = sim({ tradeIntervalSeconds: 0 });
-    const buy = s.submit({
-      account: 'DU1',
-      symbol: 'AAPL',
-      side: 'BUY',
-      quantity: 10,
-      price: 200,
-      ackLatencyMs: 0,
-      fillLatencyMs: 0,
-      orderRef: '',
-      source: 'control',
-      reportLatency: false,
-    });
+    const buy = s.submit(order({ side: 'BUY', quantity: 10, price: 200 }));
     clock.advance(0);
     await buy;
-    const sell = s.submit({
-      account: 'DU1',
-      symbol: 'AAPL',
-      side: 'SELL',
-      quantity: 5,
-      price: 210,
-      ackLatencyMs: 0,
-      fillLatencyMs: 0,
-      orderRef: '',
-      source: 'control',
-      reportLatency: false,
-    });
+    const sell = s.submit(order({ side: 'SELL', quantity: 5, price: 210 }));
     clock.advance(0);
     await sell;
     expect(s.account('DU1').realizedToday).toBeGreaterThan(0);
