@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DayClock, ManualClock, tradingDayAt, zonedToEpoch } from '@traderadmin/kit';
 import { Ledger } from '../src/accounting/ledger.js';
-import { utc } from './helpers.js';
+import { aaplFill, utc } from './helpers.js';
 
 const NY = 'America/New_York';
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -65,18 +65,8 @@ describe('trading day boundaries', () => {
 });
 
 describe('day rollover of the books', () => {
-  const fill = (execId: string, side: 'BUY' | 'SELL', quantity: number, price: number, time: number) => ({
-    execId,
-    account: 'DU1',
-    key: '265598',
-    symbol: 'AAPL',
-    secType: 'STK',
-    currency: 'USD',
-    side,
-    quantity,
-    price,
-    time,
-  });
+  const fill = (execId: string, side: 'BUY' | 'SELL', quantity: number, price: number, time: number) =>
+    aaplFill(side, quantity, price, { execId, time });
 
   it.each([
     ['spring forward', '2026-03-08T15:00:00Z', '2026-03-09T03:59:00Z', '2026-03-09T04:00:00Z'],

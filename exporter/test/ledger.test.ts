@@ -2,22 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { Ledger, type Fill, type Outcome } from '../src/accounting/ledger.js';
 import { ManualClock } from '@traderadmin/kit';
 import { seedLedger } from '../src/exporter.js';
-import { utc } from './helpers.js';
+import { aaplFill, utc } from './helpers.js';
 
 const T0 = utc('2026-01-15T15:00:00Z'); // 10:00 New York
 let n = 0;
-const fill = (side: 'BUY' | 'SELL', quantity: number, price: number, extra: Partial<Fill> = {}): Fill => ({
-  execId: `e${++n}`,
+const fill = (side: 'BUY' | 'SELL', quantity: number, price: number, extra: Partial<Fill> = {}): Fill =>
+  aaplFill(side, quantity, price, { execId: `e${++n}`, time: T0, ...extra });
+
+/** A DU1 stock position whose key is its symbol, bought at 10. */
+const stock = (key: string, fields: { quantity: number; marketPrice?: number; unrealizedPnl?: number }) => ({
   account: 'DU1',
-  key: '265598',
-  symbol: 'AAPL',
+  key,
+  symbol: key,
   secType: 'STK',
   currency: 'USD',
-  side,
-  quantity,
-  price,
-  time: T0,
-  ...extra,
+  avgCost: 10,
+  ...fields,
 });
 
 function setup(tolerance = 0.01) {
@@ -186,16 +186,7 @@ describe('equity and positions', () => {
 
   it('keeps every other position when one closes (the IBApiNext splice bug does not apply)', () => {
     const { ledger, book } = setup();
-    const pos = (key: string, quantity: number) => ({
-      account: 'DU1',
-      key,
-      symbol: key,
-      secType: 'STK',
-      currency: 'USD',
-      quantity,
-      avgCost: 10,
-      marketPrice: 11,
-    });
+    const pos = (key: string, quantity: number) => stock(key, { quantity, marketPrice: 11 });
     for (const k of ['A', 'B', 'C', 'D']) ledger.updatePosition(pos(k, 5));
     ledger.updatePosition(pos('B', 0));
     expect([...book().positions.keys()]).toEqual(['A', 'C', 'D']);
@@ -205,16 +196,7 @@ describe('equity and positions', () => {
 
   it('daily P&L counts a carried position from its day-start value and a new one from zero', () => {
     const { ledger, book, clock } = setup();
-    const pos = (key: string, unrealizedPnl: number, quantity = 10) => ({
-      account: 'DU1',
-      key,
-      symbol: key,
-      secType: 'STK',
-      currency: 'USD',
-      quantity,
-      avgCost: 10,
-      unrealizedPnl,
-    });
+    const pos = (key: string, unrealizedPnl: number, quantity = 10) => stock(key, { quantity, unrealizedPnl });
     ledger.updatePosition(pos('A', 20));
     clock.set(utc('2026-01-16T05:00:00Z')); // midnight: A is carried with +20 already
     ledger.roll();
