@@ -3,7 +3,7 @@
  * trader's orchestrator would: {"type":"order_latency","account","stage","latency_ms"}.
  * Failures are logged at debug and never affect the emulator.
  */
-import type { Logger } from './logger.js';
+import type { Logger } from '@traderadmin/kit';
 
 export interface OrderLatencyEvent {
   type: 'order_latency';

@@ -6,17 +6,14 @@
 import { EmulatorControl } from './control/control.js';
 import { startControlServer as startHttp, type ControlServer } from './control/http.js';
 import { EventsPoster } from './events.js';
-import { silentLogger, type Logger } from './logger.js';
 import { MAX_SERVER_VERSION, MIN_SERVER_VERSION } from './protocol/messages.js';
 import { GatewayServer } from './server/gateway.js';
-import { systemClock, type Clock, type TimerHandle } from './sim/clock.js';
+import { checkTimeZone, silentLogger, systemClock, type Clock, type Logger, type TimerHandle } from '@traderadmin/kit';
 import { InputError, Simulation } from './sim/engine.js';
-import { checkTimeZone } from './sim/time.js';
 
-export type { Clock, TimerHandle } from './sim/clock.js';
-export { ManualClock, systemClock } from './sim/clock.js';
-export type { Logger } from './logger.js';
-export { consoleLogger, silentLogger } from './logger.js';
+// The kit's clock and logger, for callers that drive an emulator with a manual clock or a silent logger.
+export type { Clock, Logger, TimerHandle } from '@traderadmin/kit';
+export { ManualClock, silentLogger, systemClock } from '@traderadmin/kit';
 export { EmulatorControl } from './control/control.js';
 export type {
   AccountState,

@@ -240,7 +240,13 @@ describe('faults', () => {
 describe('robustness', () => {
   it('logs and ignores unknown requests, and closes a peer that is not a TWS API client', async () => {
     const debug: string[] = [];
-    const logger: Logger = { debug: (m) => debug.push(m), info: () => undefined, warn: (m) => debug.push(m), error: () => undefined };
+    const logger: Logger = {
+      debug: (m) => debug.push(m),
+      info: () => undefined,
+      warn: (m) => debug.push(m),
+      error: () => undefined,
+      child: () => logger,
+    };
     await emulator({ logger });
     const raw = await rawClient(emu!.port);
     raw.send([71, 2, 30, '']);
@@ -277,6 +283,7 @@ describe('robustness', () => {
       info: () => undefined,
       warn: (msg, fields) => warnings.push({ msg, error: fields?.error }),
       error: () => undefined,
+      child: () => logger,
     };
     await emulator({ logger });
     const old = await rawClient(emu!.port, false);
@@ -296,6 +303,7 @@ describe('robustness', () => {
       info: () => undefined,
       warn: (_m, f) => warnings.push(String(f?.error)),
       error: () => undefined,
+      child: () => logger,
     };
     await emulator({ logger });
     const low = await rawClient(emu!.port, false);
@@ -439,6 +447,7 @@ describe('events API posts (order round trips)', () => {
       info: () => undefined,
       warn: () => undefined,
       error: (m) => lines.push(`ERROR ${m}`),
+      child: () => logger,
     };
     const { url } = await sink(500);
     await emulator({ eventsUrl: url, eventsToken: 's3cret', logger });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Account, commissionFor } from '../src/sim/account.js';
-import { ManualClock } from '../src/sim/clock.js';
+import { ManualClock } from '@traderadmin/kit';
 import { InputError, Simulation, type SimEvent } from '../src/sim/engine.js';
 import { Market } from '../src/sim/market.js';
 import { Random } from '../src/sim/random.js';

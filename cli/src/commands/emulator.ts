@@ -14,7 +14,8 @@ import {
   type Config,
   type LoadedConfig,
 } from '@traderadmin/config';
-import { consoleLogger, MAX_SERVER_VERSION, MIN_SERVER_VERSION, startEmulator, type EmulatorOptions } from '@traderadmin/emulator';
+import { MAX_SERVER_VERSION, MIN_SERVER_VERSION, startEmulator, type EmulatorOptions } from '@traderadmin/emulator';
+import { serviceLogger } from '../logging.js';
 import { paint, type Output } from '../output.js';
 
 interface EmulatorFlags {
@@ -165,7 +166,10 @@ export function emulatorCommand(o: Output, setExit: (code: number) => void): Com
       }
       let emu;
       try {
-        emu = await startEmulator({ ...options, logger: consoleLogger({ debug: Boolean(flags.verbose) }) });
+        emu = await startEmulator({
+          ...options,
+          logger: serviceLogger(loaded, { verbose: flags.verbose, secrets: [options.eventsToken] }),
+        });
       } catch (error) {
         o.err(paint(o, 'red', `emulator: cannot start the gateway on ${options.host}:${options.port}: ${(error as Error).message}`));
         setExit(1);

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { hardenServer, ownHosts, refusal } from '@traderadmin/config';
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../sim/engine.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { EmulatorControl } from './control.js';
 
 const MAX_BODY_BYTES = 64 * 1024;

@@ -3,7 +3,7 @@
  * the simulation, the logger, the sessions and one way to write to a client.
  */
 import type { Field } from '../protocol/framing.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { Simulation } from '../sim/engine.js';
 import type { Session } from './session.js';
 

@@ -8,7 +8,7 @@
 import type net from 'node:net';
 import type { Field } from '../protocol/framing.js';
 import { ClientMsg as C } from '../protocol/messages.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { Simulation } from '../sim/engine.js';
 import type { GatewayContext } from './context.js';
 import { Faults } from './faults.js';

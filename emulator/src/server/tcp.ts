@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { encodeFrame, ProtocolError, type Field } from '../protocol/framing.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { Session } from './session.js';
 
 /** Output buffered for one client beyond which it is considered gone. */

@@ -5,7 +5,7 @@
  */
 import type { ContractFields, ExecutionFields, OrderFields } from '../protocol/encode.js';
 import { Account, commissionFor, type Side } from './account.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '@traderadmin/kit';
 import { Market, universeOf } from './market.js';
 import { Random } from './random.js';
 import { Strategy } from './strategy.js';
