@@ -11,6 +11,8 @@ export interface ServiceLoggerOptions {
   /** Secrets the command holds besides the config's (a token given as a flag). */
   secrets?: (string | undefined)[];
   env?: NodeJS.ProcessEnv;
+  /** Where lines go. @default stderr */
+  write?: (line: string) => void;
 }
 
 /** Without a config (the emulator may run without one) the defaults: info, auto. */
@@ -20,6 +22,7 @@ export function serviceLogger(loaded: LoadedConfig | undefined, options: Service
   return createLogger({
     level: options.verbose ? 'debug' : (loaded?.config.logging.level ?? 'info'),
     format: loaded?.config.logging.format,
+    write: options.write,
     redactor: new Redactor([...secrets, ...(options.secrets ?? [])].filter((s): s is string => Boolean(s))),
   });
 }

@@ -7,17 +7,9 @@
  * (exporter, bridge, console, Prometheus, Alertmanager) stay separate processes that up restarts.
  */
 import type { LoadedConfig } from '@traderadmin/config';
-import { startEmulator, type Logger } from '@traderadmin/emulator';
+import { startEmulator } from '@traderadmin/emulator';
 import { emulatorSettings } from '../commands/emulator.js';
-
-/** Output lines look like a child's: "emulator    | info emulator: …". */
-function prefixedLogger(log: (line: string) => void): Logger {
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    log(
-      `${'emulator'.padEnd(12)}| ${level} emulator: ${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}`,
-    );
-  return { debug: () => {}, info: line('info'), warn: line('warn'), error: line('error') };
-}
+import { serviceLogger } from '../logging.js';
 
 /** Starts the gateway and its control API as the config says; resolves once both listen. */
 export async function startStackEmulator(
@@ -26,7 +18,9 @@ export async function startStackEmulator(
   log: (line: string) => void,
 ): Promise<{ close(): Promise<void> }> {
   const { options, control } = emulatorSettings({ eventsUrl }, loaded.config, loaded);
-  const emulator = await startEmulator({ ...options, logger: prefixedLogger(log) });
+  // Its lines look like a child's: "emulator    | {…}", as [logging] says, secrets hidden.
+  const logger = serviceLogger(loaded, { secrets: [options.eventsToken], write: (line) => log(`${'emulator'.padEnd(12)}| ${line}`) });
+  const emulator = await startEmulator({ ...options, logger });
   try {
     await emulator.startControlServer(control);
   } catch (error) {
