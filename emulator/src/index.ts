@@ -8,11 +8,11 @@ import { startControlServer as startHttp, type ControlServer } from './control/h
 import { EventsPoster } from './events.js';
 import { MAX_SERVER_VERSION, MIN_SERVER_VERSION } from './protocol/messages.js';
 import { GatewayServer } from './server/gateway.js';
-import { checkTimeZone, silentLogger, systemClock, type Clock, type Logger, type TimerHandle } from '@traderadmin/kit';
+import { checkTimeZone, silentLogger, systemClock, type Logger, type TimerClock, type TimerHandle } from '@traderadmin/kit';
 import { InputError, Simulation } from './sim/engine.js';
 
 // The kit's clock and logger, for callers that drive an emulator with a manual clock or a silent logger.
-export type { Clock, Logger, TimerHandle } from '@traderadmin/kit';
+export type { Clock, Logger, TimerClock, TimerHandle } from '@traderadmin/kit';
 export { ManualClock, silentLogger, systemClock } from '@traderadmin/kit';
 export { EmulatorControl } from './control/control.js';
 export type {
@@ -52,7 +52,7 @@ export interface EmulatorOptions {
   eventsUrl?: string;
   /** Bearer token for eventsUrl; never logged. */
   eventsToken?: string;
-  clock?: Clock;
+  clock?: TimerClock;
   logger?: Logger;
   /** Time zone of the trading day and of the times the gateway sends. @default "America/New_York" */
   timeZone?: string;

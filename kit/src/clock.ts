@@ -1,19 +1,23 @@
 /**
- * Time, injected so that tests can drive it: wall time and timers. Code that only reads the
- * time calls `now()`; the emulator's simulation also schedules through it. Nothing in a
- * service calls Date.now or setTimeout for time that a test needs to move.
+ * Time, injected so that tests can drive it. `Clock` is what reading the time needs (every
+ * service; a test passes `{ now: () => t }`); `TimerClock` adds the timers the emulator's
+ * simulation schedules through, so that `ManualClock.advance` runs them in time order. Nothing
+ * in a service calls Date.now or setTimeout for time that a test needs to move.
  */
 export type TimerHandle = unknown;
 
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
+}
+
+export interface TimerClock extends Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 
 /** The real clock: Date.now and Node timers (unref'd, so they never keep a process alive). */
-export const systemClock: Clock = {
+export const systemClock: TimerClock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);
@@ -30,7 +34,7 @@ interface Pending {
 }
 
 /** A clock that only moves when told: `advance(ms)` runs due timers in time order. */
-export class ManualClock implements Clock {
+export class ManualClock implements TimerClock {
   private time: number;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();

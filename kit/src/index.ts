@@ -1,6 +1,6 @@
 /** @traderadmin/kit: what every service needs, written once. One file per job. */
 export { ManualClock, systemClock } from './clock.js';
-export type { Clock, TimerHandle } from './clock.js';
+export type { Clock, TimerClock, TimerHandle } from './clock.js';
 export { LOG_FORMATS, LOG_LEVELS, createLogger, redactingLogger, silentLogger } from './logger.js';
 export type { LogFields, LogFormat, LogLevel, Logger, LoggerOptions } from './logger.js';
 export { Redactor, describeUrl } from './redact.js';

@@ -5,7 +5,7 @@
  */
 import type { ContractFields, ExecutionFields, OrderFields } from '../protocol/encode.js';
 import { Account, commissionFor, type Side } from './account.js';
-import type { Clock, TimerHandle } from '@traderadmin/kit';
+import type { TimerClock, TimerHandle } from '@traderadmin/kit';
 import { Market, universeOf } from './market.js';
 import { Random } from './random.js';
 import { Strategy } from './strategy.js';
@@ -73,7 +73,7 @@ export interface SimulationOptions {
   tickIntervalMs: number;
   tradeIntervalSeconds: number;
   timeZone: string;
-  clock: Clock;
+  clock: TimerClock;
   /** Standard deviation of one tick's log return. @default 0.0008 */
   volatility?: number;
   /** Open positions each account holds at start, from before today (load tests). @default 0 */
