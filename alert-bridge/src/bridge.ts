@@ -18,7 +18,7 @@ import {
 import { DeliveryWorker, type RateLimits } from './delivery/worker.js';
 import type { LinkContext } from './format/view.js';
 import { createApp, type ReloadResult } from './http/server.js';
-import { jsonLogger, redactingLogger, type Logger } from './logger.js';
+import { createLogger, redactingLogger, type Logger } from '@traderadmin/kit';
 import type { BridgeMetrics } from './metrics.js';
 import { buildNotifiers } from './notifiers/index.js';
 import type { Outbox } from './outbox/store.js';
@@ -125,7 +125,8 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   const env = deps.env ?? process.env;
   const secrets = new BridgeSecrets(env);
   secrets.use(loaded);
-  const logger = deps.logger ? redactingLogger(deps.logger, secrets.redactor) : jsonLogger({ redactor: secrets.redactor });
+  const { level, format } = loaded.config.logging;
+  const logger = deps.logger ? redactingLogger(deps.logger, secrets.redactor) : createLogger({ level, format, redactor: secrets.redactor });
   const fetchFn = deps.fetch ?? fetch;
   const dataDir = resolveFromConfig(loaded, loaded.config.alert_bridge.data_dir);
   const telegramKeys = new SilenceKeys();

@@ -5,7 +5,7 @@
  * dies, the pings stop and that service, on another network, raises the alarm.
  */
 import type { Secret } from '@traderadmin/config';
-import type { Logger } from './logger.js';
+import type { Logger } from '@traderadmin/kit';
 
 export interface HeartbeatSettings {
   url: Secret | undefined;

@@ -4,7 +4,7 @@
  */
 import type { ChannelName } from '@traderadmin/config';
 import type { TestAlertResult } from './http/server.js';
-import { describeUrl } from './logger.js';
+import { describeUrl } from '@traderadmin/kit';
 import { formatMoney, formatPercent } from './format/values.js';
 import type { Notification, Notifier } from './types.js';
 

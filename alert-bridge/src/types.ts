@@ -115,9 +115,5 @@ export interface Notifier {
   close(): Promise<void>;
 }
 
-/** Time source, injected so tests control it. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+/** Time source, injected so tests control it: the kit's. */
+export { systemClock, type Clock } from '@traderadmin/kit';

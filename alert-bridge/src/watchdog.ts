@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from './logger.js';
+import type { Logger } from '@traderadmin/kit';
 import { writeFileDurable } from './outbox/files.js';
 import type { Clock } from './types.js';
 

@@ -18,7 +18,7 @@ import {
 import { renderTelegram } from '../src/format/telegram.js';
 import { renderDiscord, SEVERITY_COLOURS } from '../src/format/discord.js';
 import { dedupKey } from '../src/format/pagerduty.js';
-import { Redactor } from '../src/logger.js';
+import { Redactor } from '@traderadmin/kit';
 import { discordNotifier } from '../src/notifiers/discord.js';
 import { pagerdutyNotifier } from '../src/notifiers/pagerduty.js';
 import { telegramNotifier } from '../src/notifiers/telegram.js';

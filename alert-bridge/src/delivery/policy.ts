@@ -1,9 +1,12 @@
 /**
  * The one retry policy every channel shares: what an HTTP status or a network error means
- * (retry or permanent, and the metric reason), how long to wait (exponential backoff with
- * full jitter, never shorter than the provider's Retry-After).
+ * (retry or permanent, and the metric reason), how long to wait (the kit's exponential backoff
+ * with equal jitter, never shorter than the provider's Retry-After).
  */
+import { backoffDelay, type BackoffOptions } from '@traderadmin/kit';
 import type { DeliveryResult, FailureReason } from '../types.js';
+
+export { backoffDelay, type BackoffOptions };
 
 /**
  * Parses Retry-After (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) into ms from `now`.
@@ -57,26 +60,6 @@ export function networkFailure(error: unknown): DeliveryResult {
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || code === 'ETIMEDOUT' || code === 'ECONNABORTED') reason = 'timeout';
   else if (code && !NETWORK_CODES.has(code)) reason = 'unknown';
   return { status: 'retry', reason, error: code ? `${code}: ${message}` : message };
-}
-
-export interface BackoffOptions {
-  /** First delay, ms. */
-  minMs: number;
-  /** Longest delay, ms. */
-  maxMs: number;
-  /** [0, 1) random source, injected for tests. @default Math.random */
-  random?: () => number;
-}
-
-/**
- * Delay before attempt `attempt + 1` after `attempt` failures (attempt ≥ 1): exponential
- * (min·2^(attempt-1), capped at max) with "equal jitter": half fixed, half random, so retries
- * of many entries spread out but never collapse to zero.
- */
-export function backoffDelay(attempt: number, options: BackoffOptions): number {
-  const random = options.random ?? Math.random;
-  const exp = Math.min(options.maxMs, options.minMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + random() * (exp / 2));
 }
 
 /** The wait before the next attempt: the backoff, or the provider's Retry-After if longer (capped at 1 h). */

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ChannelName } from '@traderadmin/config';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { BridgeMetrics } from '../metrics.js';
 import type { Outbox } from '../outbox/store.js';
 import type { Clock, DeliveryResult, Notifier, OutboxEntry, OutgoingMessage } from '../types.js';

@@ -3,14 +3,7 @@
  * password (and `auth_user` as the user when configured). Compared in constant time: both
  * sides are hashed first, so neither content nor length leaks through timing.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-/** Constant-time string equality. */
-export function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
+import { safeEqual } from '@traderadmin/kit';
 
 /** True when the Authorization header carries the token (or no token is configured). */
 export function authorized(header: string | undefined, token: string | undefined, user: string | undefined): boolean {

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { CHANNELS, requestGuard, type ChannelName, type GuardOptions } from '@traderadmin/config';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import { parseWebhook } from '../payload.js';
 import { SilenceError, type SilenceClient, type SilenceRequest } from '../silences.js';
 import type { AmPayload, OutboxEntry } from '../types.js';

@@ -19,7 +19,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { ChannelName, Clock, OutboxEntry } from '../types.js';
 import { removeDurable, syncDir, writeFileDurable } from './files.js';
 

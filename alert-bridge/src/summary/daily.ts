@@ -9,9 +9,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatMoney, formatPercent, maskAccount } from '../format/values.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { StackReader } from '../stack.js';
-import { wallClock, zonedInstant } from '../telegram/time.js';
+import { wallTime, wallTimeOnDay } from '@traderadmin/kit';
 import type { ChannelName, Notification } from '../types.js';
 
 /** A summary is sent only within this long after its time (a bridge down all evening does not send it at midnight). */
@@ -21,7 +21,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The trading date (YYYY-MM-DD in the zone) of an instant. */
 export function tradingDate(now: number, timeZone: string): string {
-  const w = wallClock(now, timeZone);
+  const w = wallTime(now, timeZone);
   return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
 }
 
@@ -128,10 +128,9 @@ export class DailySummary {
     const now = this.#o.now();
     const zone = this.#o.timeZone();
     const date = tradingDate(now, zone);
-    const [y, m, d] = date.split('-').map(Number);
     const due = Object.entries(this.#o.schedule()).filter(([channel, at]) => {
       if (!at || this.#sent[channel] === date) return false;
-      const when = zonedInstant(y, m, d, at, zone);
+      const when = wallTimeOnDay(now, 0, at, zone);
       return now >= when && now - when < LATE_LIMIT_MS;
     });
     if (due.length === 0) return;

@@ -10,7 +10,7 @@ import { grammy } from './grammy.js';
 import type { Notifications } from '@traderadmin/config';
 import { escapeHtml, parseSilenceCallback } from '../format/telegram.js';
 import { maskAccount } from '../format/values.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { StackReader } from '../stack.js';
 import { alertsAnswer, HELP, silenceAnswer, statusAnswer, unsilenceAnswer, type CommandContext, type SilenceOps } from './commands.js';
 import type { SilenceKeys } from './keys.js';

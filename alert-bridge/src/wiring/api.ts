@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { CHANNELS, dashboardLink, type ChannelName } from '@traderadmin/config';
 import { ChannelUnavailableError, type BridgeApi, type ReceiveResult, type ReloadResult } from '../http/server.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { BridgeMetrics } from '../metrics.js';
 import type { Outbox } from '../outbox/store.js';
 import { filterBySeverity } from '../payload.js';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelName } from '@traderadmin/config';
 import { ChannelUnavailableError } from '../http/server.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { BridgeMetrics } from '../metrics.js';
 import { idempotencyKey } from '../outbox/key.js';
 import type { Outbox } from '../outbox/store.js';

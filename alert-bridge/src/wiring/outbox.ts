@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import { createMetrics, type BridgeMetrics } from '../metrics.js';
 import { lockDataDir } from '../outbox/lock.js';
 import { Outbox } from '../outbox/store.js';

@@ -4,7 +4,7 @@
  * and again on every reload, before the new config is used.
  */
 import { readLocalToken, secretValues, type LoadedConfig } from '@traderadmin/config';
-import { Redactor } from '../logger.js';
+import { Redactor } from '@traderadmin/kit';
 
 export class BridgeSecrets {
   readonly redactor = new Redactor();

@@ -4,7 +4,7 @@
  */
 import { ConfigError, formatProblem, loadConfig, type Config, type LoadedConfig } from '@traderadmin/config';
 import type { ReloadResult } from '../http/server.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { LiveConfig, Notifiers } from './live.js';
 import type { BridgeSecrets } from './redaction.js';
 

@@ -1,6 +1,6 @@
 /** The Telegram command bot of a config, when Telegram and its commands are on. */
 import type { Config } from '@traderadmin/config';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { SilenceClient } from '../silences.js';
 import type { StackReader } from '../stack.js';
 import { startTelegramBot, type RunningTelegramBot } from '../telegram/bot.js';

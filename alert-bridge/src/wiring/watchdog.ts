@@ -1,5 +1,5 @@
 /** The watchdog wired to every enabled channel: its down and back notifications and their texts. */
-import type { Logger } from '../logger.js';
+import type { Logger } from '@traderadmin/kit';
 import type { Clock, Notification } from '../types.js';
 import { Watchdog } from '../watchdog.js';
 import { newReceiptId, type Enqueue } from './enqueue.js';
