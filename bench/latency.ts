@@ -33,19 +33,19 @@ import { checkConfigText, loadConfig, type LoadedConfig } from '@traderadmin/con
 import { startEmulator } from '@traderadmin/emulator';
 import { createExporterCore, silentLogger, startExporter } from '@traderadmin/exporter';
 import { startBridge, type Logger } from '@traderadmin/alert-bridge';
-import { duration, generate, writeGenerated, JOBS, POSITIONS_JOB } from '@traderadmin/rules-gen';
+import { duration, JOBS, POSITIONS_JOB } from '@traderadmin/rules-gen';
 import {
   freePort,
   promQuery,
   sleep,
   startAlertmanager,
+  startGeneratedStack,
   startHttpPeer,
   startPrometheus,
   startSlackPeer,
   startSmtpPeer,
   startWebhookPeer,
   waitFor,
-  type ManagedProcess,
 } from '@traderadmin/test-support';
 
 const here = fileURLToPath(import.meta.url);
@@ -262,18 +262,11 @@ data_dir = "bridge-data"
     const bridge = await startBridge(loaded, { logger: quiet, watchdogCheckMs: 0 });
     stops.push(() => bridge.close());
 
-    const generated = path.join(dir, 'generated');
-    mkdirSync(generated, { recursive: true });
-    const files = generate(loaded);
-    writeGenerated(generated, files);
+    const stack = await startGeneratedStack(loaded, dir, { alertmanagerPort: ports.alertmanager, prometheusPort: ports.prometheus });
+    stops.push(stack.stop);
+    const { generated, files } = stack;
+    const prom = stack.prometheus!;
     const promYaml = files.get('prometheus.yml')!.content;
-    const am = await startAlertmanager({
-      config: files.get('alertmanager.yml')!.content,
-      dir: generated,
-      port: ports.alertmanager,
-      storagePath: path.join(dir, 'am-data'),
-    });
-    stops.push(() => am.stop());
 
     const stockDir = path.join(dir, 'stock');
     mkdirSync(stockDir, { recursive: true });
@@ -311,13 +304,6 @@ data_dir = "bridge-data"
     });
     stops.push(() => stockAm.stop());
 
-    const prom = await startPrometheus({
-      config: promYaml,
-      dir: generated,
-      port: ports.prometheus,
-      storagePath: path.join(dir, 'prom-data'),
-    });
-    stops.push(() => prom.stop());
     // Same scrape configs and the same rules file by the same path: the same phases.
     const stockYaml = parse(promYaml) as {
       rule_files: string[];
@@ -537,10 +523,8 @@ data_dir = "bridge-data"
 `,
     );
     const loaded: LoadedConfig = loadConfig(file);
-    const files = generate(loaded);
-    const generated = path.join(dir, 'generated');
-    mkdirSync(generated, { recursive: true });
-    writeGenerated(generated, files);
+    const { files, generated, alertmanager: am, stop } = await startGeneratedStack(loaded, dir, { alertmanagerPort: ports.alertmanager });
+    stops.push(stop);
     let promYaml = files.get('prometheus.yml')!.content;
     if (old) {
       // The previous generator: one exporter job scraping everything, no scope.
@@ -553,13 +537,6 @@ data_dir = "bridge-data"
     stops.push(async () => exporter.kill('SIGTERM'));
     const bridge = await spawnChild('bridge', file, 0, 0);
     stops.push(async () => bridge.kill('SIGTERM'));
-    const am: ManagedProcess = await startAlertmanager({
-      config: files.get('alertmanager.yml')!.content,
-      dir: generated,
-      port: ports.alertmanager,
-      storagePath: path.join(dir, 'am-data'),
-    });
-    stops.push(() => am.stop());
     const prom = await startPrometheus({
       config: promYaml,
       dir: generated,

@@ -10,21 +10,19 @@
  * notification count of every message on every channel, the arrival rate per destination,
  * SMS segments, and the dead-letter list.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@traderadmin/config';
 import { startBridge, type Logger, type RunningBridge } from '../src/index.js';
-import { generate, writeGenerated } from '@traderadmin/rules-gen';
 import {
   freePort,
   sleep,
-  startAlertmanager,
+  startGeneratedStack,
   startSlackPeer,
   startSmtpPeer,
   startTwilioPeer,
   startWebhookPeer,
-  type ManagedProcess,
   type SlackPeer,
   type SmtpPeer,
   type TwilioPeer,
@@ -194,17 +192,8 @@ data_dir = "bridge-data"
     // The bridge's defaults: rate limits (Slack and SMS 1/s, email 5/s, webhook 20/s), digest_threshold 5.
     const bridge = await startBridge(loaded, { env, logger: quiet, watchdogCheckMs: 0 });
     stops.push(() => bridge.close());
-    const generated = path.join(dir, 'generated');
-    mkdirSync(generated, { recursive: true });
-    const files = generate(loaded);
-    writeGenerated(generated, files);
-    const am: ManagedProcess = await startAlertmanager({
-      config: files.get('alertmanager.yml')!.content,
-      dir: generated,
-      port: amPort,
-      storagePath: path.join(dir, 'am-data'),
-    });
-    stops.push(() => am.stop());
+    const { alertmanager: am, stop } = await startGeneratedStack(loaded, dir, { alertmanagerPort: amPort });
+    stops.push(stop);
 
     // Email has no arrival time in the peer: timestamp it by polling.
     const mailTimes: number[] = [];

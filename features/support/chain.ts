@@ -16,12 +16,12 @@ import { loadConfig, type ChannelName, type LoadedConfig } from '@traderadmin/co
 import { startEmulator, type Emulator } from '@traderadmin/emulator';
 import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/exporter';
 import { startBridge, type Logger as BridgeLogger, type RunningBridge } from '@traderadmin/alert-bridge';
-import { generate, writeGenerated } from '@traderadmin/rules-gen';
 import type { RunningPage } from '@traderadmin/console';
 import { ALL_CHANNELS } from './notices.js';
 import {
   freePort,
   startAlertmanager,
+  startGeneratedStack,
   startPrometheus,
   startSlackPeer,
   startSmtpPeer,
@@ -291,26 +291,19 @@ export class Chain {
       this.stops.push(() => this.bridge.close());
     }
 
-    const generated = path.join(this.dir, 'generated');
-    const files = generate(this.loaded, { env: this.env });
-    writeGenerated(generated, files);
-    this.alertmanagerOptions = {
-      config: files.get('alertmanager.yml')!.content,
-      dir: generated,
-      port: ports.alertmanager,
-      storagePath: path.join(this.dir, 'alertmanager-data'),
-    };
-    this.alertmanager = await startAlertmanager(this.alertmanagerOptions);
-    this.stops.push(() => this.alertmanager.stop());
-    this.prometheusOptions = {
-      config: files.get('prometheus.yml')!.content,
-      dir: generated,
-      port: ports.prometheus,
-      storagePath: path.join(this.dir, 'prometheus-data'),
+    const stack = await startGeneratedStack(this.loaded, this.dir, {
+      alertmanagerPort: ports.alertmanager,
+      prometheusPort: ports.prometheus,
       // Firing alerts are re-sent every second instead of every minute: a snappy chain.
-      args: [`--rules.alert.resend-delay=${this.options.resendDelaySeconds ?? 1}s`],
-    };
-    this.prometheus = await startPrometheus(this.prometheusOptions);
+      prometheusArgs: [`--rules.alert.resend-delay=${this.options.resendDelaySeconds ?? 1}s`],
+      generate: { env: this.env },
+    });
+    // Restarts replace these two, so the chain stops whichever runs at the end.
+    this.alertmanagerOptions = stack.alertmanagerOptions;
+    this.alertmanager = stack.alertmanager;
+    this.stops.push(() => this.alertmanager.stop());
+    this.prometheusOptions = stack.prometheusOptions!;
+    this.prometheus = stack.prometheus!;
     this.stops.push(() => this.prometheus.stop());
     this.poller = setInterval(() => this.collect(), 100);
   }

@@ -13,4 +13,6 @@ export {
   startPrometheus,
 } from './processes.js';
 export type { AlertmanagerOptions, ManagedProcess, PrometheusOptions } from './processes.js';
+export { startGeneratedStack } from './stack.js';
+export type { GeneratedStack, GeneratedStackOptions } from './stack.js';
 export * from './peers/index.js';
