@@ -57,12 +57,15 @@ describe('the daily summary', () => {
   it('gives equity, realized P&L, trades with win rate, the worst drawdown and the alerts of the day', async () => {
     const n = await buildDailySummary(stack, at('16:30'), ZONE);
     expect(n).toMatchObject({ kind: 'summary', groupKey: 'daily-summary:2026-11-23', groupLabels: { title: `2026-11-23 ${ZONE}` } });
-    expect(n.message).toContain('Account •••4567 (USD)');
-    expect(n.message).toContain('Equity $101,234.50');
-    expect(n.message).toContain('Realized P&L today -$312.25');
-    expect(n.message).toContain('Trades 4 (3 won, 1 lost), win rate 75%');
-    expect(n.message).toContain('Worst drawdown 1.23%');
-    expect(n.message).toContain('Alerts today (2): BrokerDisconnected, OrderLatencyHigh •••4567');
+    for (const part of [
+      'Account •••4567 (USD)',
+      'Equity $101,234.50',
+      'Realized P&L today -$312.25',
+      'Trades 4 (3 won, 1 lost), win rate 75%',
+      'Worst drawdown 1.23%',
+      'Alerts today (2): BrokerDisconnected, OrderLatencyHigh •••4567',
+    ])
+      expect(n.message).toContain(part);
     expect(n.message).not.toContain('DU1234567');
     // Over the trading day so far: 16 h 30 min since the day start.
     expect(queries.every((q) => q.includes(`[${16.5 * 3600}s]`))).toBe(true);

@@ -28,19 +28,23 @@ export function buildProgram(o: Output, setExit: (code: number) => void): Comman
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) })
     .exitOverride();
-  program.addCommand(validateCommand(o, setExit));
-  program.addCommand(emulatorCommand(o, setExit));
-  program.addCommand(exporterCommand(o, setExit));
-  program.addCommand(bridgeCommand(o, setExit));
-  program.addCommand(testAlertCommand(o, setExit));
-  program.addCommand(silenceCommand(o, setExit));
-  program.addCommand(generateCommand(o, setExit));
-  program.addCommand(explainCommand(o, setExit));
-  program.addCommand(diffCommand(o, setExit));
-  program.addCommand(applyCommand(o, setExit));
-  program.addCommand(upCommand(o, setExit));
-  program.addCommand(serviceCommand(o, setExit));
-  program.addCommand(pageCommand(o, setExit));
+  // In the order `--help` lists them.
+  const commands = [
+    validateCommand,
+    emulatorCommand,
+    exporterCommand,
+    bridgeCommand,
+    testAlertCommand,
+    silenceCommand,
+    generateCommand,
+    explainCommand,
+    diffCommand,
+    applyCommand,
+    upCommand,
+    serviceCommand,
+    pageCommand,
+  ];
+  for (const make of commands) program.addCommand(make(o, setExit));
   // addCommand() does not pass on exitOverride and output settings the way command() does.
   for (const command of program.commands) command.copyInheritedSettings(program);
   return program;

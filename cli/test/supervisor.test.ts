@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '@traderadmin/test-support';
 import { renderPartMetrics, servePartMetrics } from '../src/stack/metrics.js';
 import { exitWhenOrphaned, SUPERVISOR_PID_ENV } from '../src/stack/orphan.js';
-import { haveSetpriv, Supervisor, type ServiceSpec } from '../src/stack/supervisor.js';
+import { haveSetpriv, Supervisor, type ServiceSpec, type SupervisorOptions } from '../src/stack/supervisor.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'supervisor-'));
 const stops: Array<() => Promise<unknown>> = [];
@@ -38,20 +38,28 @@ function part(name: string, dieAfterMs?: number): ServiceSpec {
   };
 }
 
+/** A supervisor stopped after the file, with its log lines and crash-loop flips (`name:looping`) kept. */
+function watched(options: Omit<SupervisorOptions, 'log' | 'onCrashLoop'>) {
+  const lines: string[] = [];
+  const loops: string[] = [];
+  const supervisor = new Supervisor({
+    ...options,
+    log: (l) => lines.push(l),
+    onCrashLoop: (name, looping) => loops.push(`${name}:${looping}`),
+  });
+  stops.push(() => supervisor.stopAll(2000));
+  return { supervisor, lines, loops };
+}
+
 describe('supervisor', () => {
   it('restarts a crashing part with a doubling backoff, flags the crash loop, reports it at /metrics, and never stops the others', async () => {
-    const lines: string[] = [];
-    const loops: string[] = [];
-    const supervisor = new Supervisor({
-      log: (l) => lines.push(l),
+    const { supervisor, lines, loops } = watched({
       minBackoffMs: 50,
       maxBackoffMs: 400,
       crashLoopRestarts: 4,
       crashLoopWindowMs: 60_000,
       stableMs: 60_000,
-      onCrashLoop: (name, looping) => loops.push(`${name}:${looping}`),
     });
-    stops.push(() => supervisor.stopAll(2000));
     await supervisor.start(part('steady'));
     const steadyPid = supervisor.pids().steady;
     await supervisor.start(part('crashy', 600));
@@ -81,16 +89,7 @@ describe('supervisor', () => {
   });
 
   it('resets the backoff and clears the crash loop once a part stays up for stableMs', async () => {
-    const lines: string[] = [];
-    const loops: string[] = [];
-    const supervisor = new Supervisor({
-      log: (l) => lines.push(l),
-      minBackoffMs: 20,
-      crashLoopRestarts: 2,
-      stableMs: 300,
-      onCrashLoop: (name, looping) => loops.push(`${name}:${looping}`),
-    });
-    stops.push(() => supervisor.stopAll(2000));
+    const { supervisor, lines, loops } = watched({ minBackoffMs: 20, crashLoopRestarts: 2, stableMs: 300 });
     await supervisor.start(part('flaky'));
     for (let i = 0; i < 2; i++) {
       const pid = supervisor.pids().flaky!;

@@ -21,11 +21,14 @@ describe('traderadmin validate', () => {
     const dir = scratch('[alerts_config]\nenabled = "yes"\n[broker]\nport = 0\nmode = "ibk"\n');
     const r = traderadmin(['validate', '--config', 'config.toml'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('config.toml:2: error: alerts_config.enabled: expected true or false, got a string "yes"');
-    expect(r.stderr).toContain('config.toml:4: error: broker.port: 0 is out of range: must be between 1 and 65535');
-    expect(r.stderr).toContain('config.toml:5: error: broker.mode: "ibk" is not one of "emulator", "ibkr"');
-    expect(r.stderr).toContain('hint: did you mean "ibkr"?');
-    expect(r.stderr).toContain('✗ config.toml: 3 problems');
+    for (const part of [
+      'config.toml:2: error: alerts_config.enabled: expected true or false, got a string "yes"',
+      'config.toml:4: error: broker.port: 0 is out of range: must be between 1 and 65535',
+      'config.toml:5: error: broker.mode: "ibk" is not one of "emulator", "ibkr"',
+      'hint: did you mean "ibkr"?',
+      '✗ config.toml: 3 problems',
+    ])
+      expect(r.stderr).toContain(part);
     // Validation writes nothing beside the config.
     expect(readdirSync(dir)).toEqual(['config.toml']);
   });

@@ -114,19 +114,16 @@ export async function startPageHarness(options: PageHarnessOptions = {}): Promis
     const loaded = loadConfig(configFile, { env });
     const files = generate(loaded, { env });
     writeGenerated(outDir, files);
-    const prometheus = await startPrometheus({
-      config: files.get('prometheus.yml')!.content,
+    // Each reads its generated <name>.yml and keeps its data under data/<name>.
+    const served = (name: 'prometheus' | 'alertmanager', port: number) => ({
+      config: files.get(`${name}.yml`)!.content,
       dir: outDir,
-      port: promPort,
-      storagePath: path.join(dir, 'data', 'prometheus'),
+      port,
+      storagePath: path.join(dir, 'data', name),
     });
+    const prometheus = await startPrometheus(served('prometheus', promPort));
     started.push(() => prometheus.stop());
-    const alertmanager = await startAlertmanager({
-      config: files.get('alertmanager.yml')!.content,
-      dir: outDir,
-      port: amPort,
-      storagePath: path.join(dir, 'data', 'alertmanager'),
-    });
+    const alertmanager = await startAlertmanager(served('alertmanager', amPort));
     started.push(() => alertmanager.stop());
     let bridge: RunningBridge | undefined;
     const bridgeLog: string[] = [];

@@ -10,6 +10,18 @@ const clock = new ManualClock(utc('2026-01-15T15:00:00Z'));
 const logger = memoryLogger();
 let exp: RunningExporter;
 let tokenExp: RunningExporter;
+/** A position as the gateway reports it (less account and contract id) and as the API answers it. */
+const AAPL = {
+  symbol: 'AAPL',
+  secType: 'STK',
+  currency: 'USD',
+  quantity: 100,
+  avgCost: 150,
+  marketPrice: 155,
+  marketValue: 15_500,
+  unrealizedPnl: 500,
+};
+const TSLA = { symbol: 'TSLA', secType: 'STK', currency: 'USD', quantity: -10, avgCost: 200, marketPrice: 190 };
 
 beforeAll(async () => {
   const config = makeConfig(`
@@ -29,28 +41,8 @@ max_event_body_bytes = 2048
   s.accountValue('DU1234567', 'NetLiquidation', 100_000, 'USD');
   s.accountValue('DU1234567', 'BuyingPower', 400_000, 'USD');
   s.accountValue('DU1234567', 'TotalCashValue', 60_000, 'USD');
-  s.position({
-    account: 'DU1234567',
-    key: '265598',
-    symbol: 'AAPL',
-    secType: 'STK',
-    currency: 'USD',
-    quantity: 100,
-    avgCost: 150,
-    marketPrice: 155,
-    unrealizedPnl: 500,
-    marketValue: 15_500,
-  });
-  s.position({
-    account: 'DU1234567',
-    key: '76792991',
-    symbol: 'TSLA',
-    secType: 'STK',
-    currency: 'USD',
-    quantity: -10,
-    avgCost: 200,
-    marketPrice: 190,
-  });
+  s.position({ account: 'DU1234567', key: '265598', ...AAPL });
+  s.position({ account: 'DU1234567', key: '76792991', ...TSLA });
   const f = (execId: string, side: 'BUY' | 'SELL', price: number) => ({
     execId,
     account: 'DU1234567',
@@ -181,26 +173,10 @@ describe('GET /api/v1/metrics', () => {
       brokerConnected: true,
     });
     expect(a.positions).toEqual([
-      {
-        symbol: 'AAPL',
-        secType: 'STK',
-        currency: 'USD',
-        quantity: 100,
-        avgCost: 150,
-        marketPrice: 155,
-        marketValue: 15_500,
-        unrealizedPnl: 500,
-      },
-      {
-        symbol: 'TSLA',
-        secType: 'STK',
-        currency: 'USD',
-        quantity: -10,
-        avgCost: 200,
-        marketPrice: 190,
-        marketValue: -1900,
-        unrealizedPnl: 100,
-      },
+      // The gateway reported its value and P&L: the API passes them on as they are.
+      AAPL,
+      // Reported without value and P&L: the exporter works them out (short 10 at 200, now 190).
+      { ...TSLA, marketValue: -1900, unrealizedPnl: 100 },
     ]);
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, requireBinaries, startAlertmanager, startPrometheus, type ManagedProcess } from '@traderadmin/test-support';
 import { PREVIOUS_DIR, applyConfig, diffLive, fetchLive, generate, metricValue, readGenerated, writeGenerated } from '../src/index.js';
-import { cli, loaded, tempDir, withKeys } from './helpers.js';
+import { cli, loaded, served, tempDir, withKeys } from './helpers.js';
 
 requireBinaries('prometheus', 'prometheus-alertmanager');
 
@@ -60,18 +60,8 @@ describe('apply with a real Prometheus and Alertmanager', () => {
     };
     const files = generate(cfg());
     writeGenerated(dir, files);
-    prom = await startPrometheus({
-      config: files.get('prometheus.yml')!.content,
-      dir,
-      port: pp,
-      storagePath: path.join(root, 'prom-data'),
-    });
-    am = await startAlertmanager({
-      config: files.get('alertmanager.yml')!.content,
-      dir,
-      port: ap,
-      storagePath: path.join(root, 'am-data'),
-    });
+    prom = await startPrometheus(served(files, 'prometheus', { dir, root, port: pp }));
+    am = await startAlertmanager(served(files, 'alertmanager', { dir, root, port: ap }));
   });
   afterAll(async () => {
     await prom?.stop();

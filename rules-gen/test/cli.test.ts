@@ -165,12 +165,15 @@ describe('traderadmin diff', () => {
     const env = { SLACK_WEBHOOK_URL: 'https://hooks.example/abc', BRIDGE_TOKEN: 'very-secret-token' };
     const res = cli(['diff', '--config', file, '--out', out], env);
     expect(res.code).toBe(3);
-    expect(res.stdout).toContain('~ alert DrawdownTodayExceeded: threshold 0.05 → 0.025');
-    expect(res.stdout).toContain('+ receiver bridge-slack added');
-    expect(res.stdout).toContain('+ route to bridge-slack: severity=~"warning|critical"');
-    expect(res.stdout).toContain('~ secret secrets/alert_bridge_token added');
-    expect(res.stdout).toContain('secrets/alert_bridge_token: added (content not shown)');
-    expect(res.stdout).toContain('+      - url: http://127.0.0.1:9095/api/v1/alertmanager/slack');
+    for (const part of [
+      '~ alert DrawdownTodayExceeded: threshold 0.05 → 0.025',
+      '+ receiver bridge-slack added',
+      '+ route to bridge-slack: severity=~"warning|critical"',
+      '~ secret secrets/alert_bridge_token added',
+      'secrets/alert_bridge_token: added (content not shown)',
+      '+      - url: http://127.0.0.1:9095/api/v1/alertmanager/slack',
+    ])
+      expect(res.stdout).toContain(part);
     expect(res.stdout).not.toContain('very-secret-token');
     expect(cli(['diff', '--config', EXAMPLE_FILE, '--out', out]).stdout.trim()).toBe('no changes');
   });

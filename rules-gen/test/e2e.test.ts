@@ -20,7 +20,7 @@ import {
   type ManagedProcess,
 } from '@traderadmin/test-support';
 import { generate, writeGenerated } from '../src/index.js';
-import { loaded, tempDir, withKeys } from './helpers.js';
+import { loaded, served, tempDir, withKeys } from './helpers.js';
 
 requireBinaries('prometheus', 'prometheus-alertmanager');
 
@@ -72,18 +72,10 @@ describe('OrderLatencyHigh end to end', () => {
     const dir = path.join(root, 'out');
     const files = generate(l);
     writeGenerated(dir, files);
-    am = await startAlertmanager({
-      config: files.get('alertmanager.yml')!.content,
-      dir,
-      port: amPort,
-      storagePath: path.join(root, 'am-data'),
-    });
+    am = await startAlertmanager(served(files, 'alertmanager', { dir, root, port: amPort }));
     // Resend firing alerts every second: the Watchdog's first send can precede Alertmanager discovery.
     prom = await startPrometheus({
-      config: files.get('prometheus.yml')!.content,
-      dir,
-      port: promPort,
-      storagePath: path.join(root, 'prom-data'),
+      ...served(files, 'prometheus', { dir, root, port: promPort }),
       args: ['--rules.alert.resend-delay=1s'],
     });
   });

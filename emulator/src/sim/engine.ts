@@ -4,11 +4,11 @@
  * server only listens to its events and reads its state.
  */
 import type { ContractFields, ExecutionFields, OrderFields } from '../protocol/encode.js';
-import { Account, commissionFor, type Side } from './account.js';
+import { Account, commissionFor } from './account.js';
 import type { TimerClock, TimerHandle } from '@traderadmin/kit';
 import { Market, universeOf } from './market.js';
 import { Random } from './random.js';
-import { Strategy } from './strategy.js';
+import { Strategy, type StrategyOrder } from './strategy.js';
 import { dayKey, executionTimeText, msToNextTradingDay } from './time.js';
 
 /** Client id the emulator's own orders carry (the built-in strategy and the control API). */
@@ -51,16 +51,8 @@ export type SimEvent =
   | { type: 'latency'; account: string; stage: 'ack' | 'fill'; latencyMs: number; source: OrderSource; report: boolean }
   | { type: 'day' };
 
-/** What an order needs; ids and timing are added by the engine. */
-export interface OrderRequest {
-  account: string;
-  symbol: string;
-  side: Side;
-  quantity: number;
-  price: number;
-  ackLatencyMs: number;
-  fillLatencyMs: number;
-  orderRef: string;
+/** What an order needs (the strategy's order plus who placed it); ids and timing are added by the engine. */
+export interface OrderRequest extends StrategyOrder {
   source: OrderSource;
   /** Whether the round trip is reported to the events API (an orchestrator would). */
   reportLatency: boolean;
