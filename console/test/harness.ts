@@ -10,8 +10,14 @@
  */
 import { loadConfig } from '@traderadmin/config';
 import { startBridge, type Logger, type RunningBridge } from '@traderadmin/alert-bridge';
-import { generate, writeGenerated } from '@traderadmin/rules-gen';
-import { freePort, startAlertmanager, startPrometheus, startSmtpPeer, type ManagedProcess, type SmtpPeer } from '@traderadmin/test-support';
+import {
+  freePort,
+  startGeneratedStack,
+  startSmtpPeer,
+  type GeneratedStack,
+  type ManagedProcess,
+  type SmtpPeer,
+} from '@traderadmin/test-support';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -112,19 +118,14 @@ export async function startPageHarness(options: PageHarnessOptions = {}): Promis
   };
   try {
     const loaded = loadConfig(configFile, { env });
-    const files = generate(loaded, { env });
-    writeGenerated(outDir, files);
-    // Each reads its generated <name>.yml and keeps its data under data/<name>.
-    const served = (name: 'prometheus' | 'alertmanager', port: number) => ({
-      config: files.get(`${name}.yml`)!.content,
-      dir: outDir,
-      port,
-      storagePath: path.join(dir, 'data', name),
+    // Writes the generated files to <dir>/data/generated, which is outDir.
+    const stack = await startGeneratedStack(loaded, path.join(dir, 'data'), {
+      alertmanagerPort: amPort,
+      prometheusPort: promPort,
+      generate: { env },
     });
-    const prometheus = await startPrometheus(served('prometheus', promPort));
-    started.push(() => prometheus.stop());
-    const alertmanager = await startAlertmanager(served('alertmanager', amPort));
-    started.push(() => alertmanager.stop());
+    started.push(() => stack.stop());
+    const { alertmanager, prometheus } = stack as Required<GeneratedStack>;
     let bridge: RunningBridge | undefined;
     const bridgeLog: string[] = [];
     if (options.bridge) {

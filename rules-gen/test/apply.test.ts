@@ -6,9 +6,9 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireBinaries, startAlertmanager, startPrometheus, type ManagedProcess } from '@traderadmin/test-support';
-import { PREVIOUS_DIR, applyConfig, diffLive, fetchLive, generate, metricValue, readGenerated, writeGenerated } from '../src/index.js';
-import { cli, loaded, served, tempDir, withKeys } from './helpers.js';
+import { freePort, requireBinaries, startGeneratedStack, type GeneratedStack, type ManagedProcess } from '@traderadmin/test-support';
+import { PREVIOUS_DIR, applyConfig, diffLive, fetchLive, generate, metricValue, readGenerated } from '../src/index.js';
+import { cli, loaded, tempDir, withKeys } from './helpers.js';
 
 requireBinaries('prometheus', 'prometheus-alertmanager');
 
@@ -35,6 +35,7 @@ async function fakeServer(): Promise<FakeBridge> {
 describe('apply with a real Prometheus and Alertmanager', () => {
   let prom: ManagedProcess;
   let am: ManagedProcess;
+  let stack: GeneratedStack;
   let bridge: FakeBridge;
   let dir: string;
   let base: Record<string, string>;
@@ -48,8 +49,6 @@ describe('apply with a real Prometheus and Alertmanager', () => {
     metricValue(await (await fetch(`${prom.url}/metrics`)).text(), 'prometheus_config_last_reload_success_timestamp_seconds');
 
   beforeAll(async () => {
-    const root = tempDir('apply-');
-    dir = path.join(root, 'out');
     bridge = await fakeServer();
     const [pp, ap] = [await freePort(), await freePort()];
     base = {
@@ -58,14 +57,11 @@ describe('apply with a real Prometheus and Alertmanager', () => {
       'alert_bridge.listen': `"${bridge.url.slice(7)}"`,
       'alerts_config.notifications.webhook.enabled': 'true',
     };
-    const files = generate(cfg());
-    writeGenerated(dir, files);
-    prom = await startPrometheus(served(files, 'prometheus', { dir, root, port: pp }));
-    am = await startAlertmanager(served(files, 'alertmanager', { dir, root, port: ap }));
+    stack = await startGeneratedStack(cfg(), tempDir('apply-'), { alertmanagerPort: ap, prometheusPort: pp });
+    ({ alertmanager: am, prometheus: prom, generated: dir } = stack as Required<GeneratedStack>);
   });
   afterAll(async () => {
-    await prom?.stop();
-    await am?.stop();
+    await stack?.stop();
     bridge?.server.close();
   });
 

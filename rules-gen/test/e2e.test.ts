@@ -6,7 +6,6 @@
  * Alertmanager's API and the bridge's webhook endpoint for the channel.
  */
 import { createServer, type Server } from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@traderadmin/emulator';
 import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/exporter';
@@ -14,13 +13,12 @@ import {
   freePort,
   requireBinaries,
   promQuery,
-  startAlertmanager,
-  startPrometheus,
+  startGeneratedStack,
   waitFor,
+  type GeneratedStack,
   type ManagedProcess,
 } from '@traderadmin/test-support';
-import { generate, writeGenerated } from '../src/index.js';
-import { loaded, served, tempDir, withKeys } from './helpers.js';
+import { loaded, tempDir, withKeys } from './helpers.js';
 
 requireBinaries('prometheus', 'prometheus-alertmanager');
 
@@ -35,6 +33,7 @@ describe('OrderLatencyHigh end to end', () => {
   let exporter: RunningExporter;
   let prom: ManagedProcess;
   let am: ManagedProcess;
+  let stack: GeneratedStack;
   let bridge: Server;
   const webhooks: Array<{ url: string; body: { alerts: AmAlert[] } }> = [];
 
@@ -68,21 +67,17 @@ describe('OrderLatencyHigh end to end', () => {
       }),
     );
     exporter = await startExporter(l, { logger: silentLogger });
-    const root = tempDir('e2e-');
-    const dir = path.join(root, 'out');
-    const files = generate(l);
-    writeGenerated(dir, files);
-    am = await startAlertmanager(served(files, 'alertmanager', { dir, root, port: amPort }));
     // Resend firing alerts every second: the Watchdog's first send can precede Alertmanager discovery.
-    prom = await startPrometheus({
-      ...served(files, 'prometheus', { dir, root, port: promPort }),
-      args: ['--rules.alert.resend-delay=1s'],
+    stack = await startGeneratedStack(l, tempDir('e2e-'), {
+      alertmanagerPort: amPort,
+      prometheusPort: promPort,
+      prometheusArgs: ['--rules.alert.resend-delay=1s'],
     });
+    ({ alertmanager: am, prometheus: prom } = stack as Required<GeneratedStack>);
   });
 
   afterAll(async () => {
-    await prom?.stop();
-    await am?.stop();
+    await stack?.stop();
     await exporter?.close();
     await emulator?.close();
     bridge?.close();

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkConfigText, formatProblem, type LoadedConfig } from '@traderadmin/config';
-import type { GeneratedFiles } from '../src/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXAMPLE_FILE = path.join(ROOT, 'config/config.example.toml');
@@ -150,14 +149,4 @@ export function variantText(name: string): string {
 function insertBefore(text: string, marker: string, insert: string): string {
   const i = text.indexOf(`\n${marker}`);
   return `${text.slice(0, i)}\n${insert}${text.slice(i)}`;
-}
-
-/** How Prometheus or Alertmanager runs the `<name>.yml` that generate() wrote to `at.dir`, keeping its data under `at.root`. */
-export function served(files: GeneratedFiles, name: 'prometheus' | 'alertmanager', at: { dir: string; root: string; port: number }) {
-  return {
-    config: files.get(`${name}.yml`)!.content,
-    dir: at.dir,
-    port: at.port,
-    storagePath: path.join(at.root, name === 'prometheus' ? 'prom-data' : 'am-data'),
-  };
 }
