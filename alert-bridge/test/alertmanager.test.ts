@@ -120,19 +120,21 @@ run('Alertmanager → bridge → sinks', () => {
     tmp.remove();
   });
 
+  /** Waits until every channel got `n` notifications (email sends two mails each: one per recipient). */
+  const everySinkHas = (n: number, what: string) =>
+    waitFor(
+      what,
+      () =>
+        peers.smtp.mails.length === 2 * n &&
+        peers.slack.messages().length === n &&
+        peers.twilio.messages().length === n &&
+        peers.webhook.accepted().length === n,
+      { timeoutMs: 20_000 },
+    );
+
   it('delivers a firing alert to every channel, then its resolution', async () => {
     await pushAlerts(am, [latency]);
-    await waitFor(
-      'all sinks',
-      () =>
-        peers.smtp.mails.length === 2 &&
-        peers.slack.messages().length === 1 &&
-        peers.twilio.messages().length === 1 &&
-        peers.webhook.accepted().length === 1,
-      {
-        timeoutMs: 20_000,
-      },
-    );
+    await everySinkHas(1, 'all sinks');
     const hook = peers.webhook.accepted()[0].body as { status: string; receiver: string; alerts: Array<{ silenceUrl: string }> };
     expect(hook).toMatchObject({ status: 'firing', receiver: 'bridge-webhook' });
     // Debian's Alertmanager has no UI and no external_url is set: the link opens the console's silence form.
@@ -142,17 +144,7 @@ run('Alertmanager → bridge → sinks', () => {
     expect(peers.smtp.mails[0].parsed.subject).toBe('[FIRING warning] OrderLatencyHigh •••4567');
 
     await pushAlerts(am, [{ ...latency, endsAt: new Date(Date.now() - 1000).toISOString() }]);
-    await waitFor(
-      'resolved on every channel',
-      () =>
-        peers.smtp.mails.length === 4 &&
-        peers.slack.messages().length === 2 &&
-        peers.twilio.messages().length === 2 &&
-        peers.webhook.accepted().length === 2,
-      {
-        timeoutMs: 20_000,
-      },
-    );
+    await everySinkHas(2, 'resolved on every channel');
     const resolved = peers.smtp.mails.at(-1)!.parsed;
     expect(resolved.subject).toBe('[RESOLVED] OrderLatencyHigh •••4567');
     expect(resolved.inReplyTo).toBe(peers.smtp.mails[0].parsed.inReplyTo);

@@ -278,21 +278,21 @@ export function createApp(api: BridgeApi, guard: GuardOptions = { listenHost: '1
       })),
     );
   });
+  // Acknowledging or retrying one dead letter: `done` says which, 404 for an unknown id.
+  const onDeadLetter = (done: string, act: (id: string) => Promise<boolean>) =>
+    wrap(async (req, res) => {
+      const ok = await act(String(req.params.id));
+      res.status(ok ? 200 : 404).json(ok ? { status: done } : { error: 'no such dead letter' });
+    });
   app.delete(
     '/api/v1/dead-letters/:id',
     requireAuth,
-    wrap(async (req, res) => {
-      const ok = await api.acknowledgeDead(String(req.params.id));
-      res.status(ok ? 200 : 404).json(ok ? { status: 'acknowledged' } : { error: 'no such dead letter' });
-    }),
+    onDeadLetter('acknowledged', (id) => api.acknowledgeDead(id)),
   );
   app.post(
     '/api/v1/dead-letters/:id/retry',
     requireAuth,
-    wrap(async (req, res) => {
-      const ok = await api.retryDead(String(req.params.id));
-      res.status(ok ? 200 : 404).json(ok ? { status: 'queued' } : { error: 'no such dead letter' });
-    }),
+    onDeadLetter('queued', (id) => api.retryDead(id)),
   );
 
   app.post(

@@ -97,34 +97,12 @@ export function stackServices(loaded: LoadedConfig, dataDir: string, commands: R
   const generated = path.join(dataDir, 'generated');
   // The emulator, in emulator mode, runs inside up itself (stack/emulator.ts), not here.
   const services: ServiceSpec[] = [];
-  services.push(
-    node(
-      'exporter',
-      ['exporter', '--config', loaded.file],
-      httpReady(`${url(config.exporter.listen)}/healthz`),
-      `${url(config.exporter.listen)}/metrics`,
-    ),
-  );
-  if (commands.has('bridge')) {
-    services.push(
-      node(
-        'bridge',
-        ['bridge', '--config', loaded.file],
-        httpReady(`${url(config.alert_bridge.listen)}/healthz`),
-        url(config.alert_bridge.listen),
-      ),
-    );
-  }
-  if (commands.has('page')) {
-    services.push(
-      node(
-        'page',
-        ['page', '--config', loaded.file],
-        httpReady(`${url(config.alerts_page.listen)}/healthz`),
-        url(config.alerts_page.listen),
-      ),
-    );
-  }
+  // One of ours: `traderadmin <name> --config <file>`, ready once its /healthz answers.
+  const ours = (name: string, listen: string, shown = url(listen)) =>
+    node(name, [name, '--config', loaded.file], httpReady(`${url(listen)}/healthz`), shown);
+  services.push(ours('exporter', config.exporter.listen, `${url(config.exporter.listen)}/metrics`));
+  if (commands.has('bridge')) services.push(ours('bridge', config.alert_bridge.listen));
+  if (commands.has('page')) services.push(ours('page', config.alerts_page.listen));
   // Their own APIs ask for basic auth (the web config generate wrote when there is a token; engineAuth.ts).
   const webConfig = path.join(generated, WEB_CONFIG_FILE);
   const password = existsSync(webConfig) ? enginePassword(loaded) : undefined;
