@@ -34,6 +34,7 @@ import {
   grid,
   placer,
   prom,
+  statTile,
   thresholds,
   type DashboardOptions,
 } from './common.js';
@@ -42,16 +43,22 @@ import {
 export const SILENCES_URL = `/alerting/silences?alertmanager=${ALERTMANAGER.uid}`;
 
 function stat(title: string, unit: string, description: string): StatPanel {
-  return new StatPanel()
-    .title(title)
-    .description(description)
-    .datasource(PROMETHEUS)
-    .unit(unit)
+  return statTile(title, unit, description)
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false).fields(''))
     .graphMode(BigValueGraphMode.None)
     .colorMode(BigValueColorMode.Value)
     .textMode(BigValueTextMode.Auto)
     .colorScheme(colour(dashboard.FieldColorModeId.Thresholds));
+}
+
+/** Counts per interval as stacked bars (set after the panel's queries, as the JSON has it). */
+function stackedBars(p: TimeseriesPanel): TimeseriesPanel {
+  return p
+    .unit('none')
+    .decimals(0)
+    .drawStyle(GraphDrawStyle.Bars)
+    .fillOpacity(70)
+    .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'));
 }
 
 function series(title: string, description: string): TimeseriesPanel {
@@ -103,53 +110,83 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
     .link(alertsPageLink());
   const place = placer(b);
 
-  place(
-    grid(0, 0, 4, 4),
-    stat('Firing now', 'none', 'Alerts firing now, Watchdog (the dead man’s switch, always firing) excluded.')
-      .decimals(0)
-      .withTarget(prom('A', 'count(ALERTS{alertstate="firing", alertname!="Watchdog"}) or vector(0)', { legend: 'firing' }))
-      .thresholds(thresholds([null, 'green'], [1, 'red'])),
-  );
-  place(
-    grid(4, 0, 4, 4),
-    stat('Active silences', 'none', 'Silences active in Alertmanager (scraped from Alertmanager itself).')
-      .decimals(0)
-      .withTarget(prom('A', 'sum(alertmanager_silences{state="active"}) or vector(0)', { legend: 'silences' }))
-      .thresholds(thresholds([null, 'text'], [1, 'orange']))
-      .links([new dashboard.DashboardLinkBuilder('Manage silences').url(SILENCES_URL)]),
-  );
-  place(
-    grid(8, 0, 4, 4),
-    stat('Sent', 'none', 'Notifications the bridge delivered over the time range.')
-      .decimals(0)
-      .withTarget(
-        prom('A', 'sum(increase(alert_bridge_notifications_sent_total[$__range])) or vector(0)', { legend: 'sent', instant: true }),
-      )
-      .thresholds(thresholds([null, 'text'])),
-  );
-  place(
-    grid(12, 0, 4, 4),
-    stat('Failed', 'none', 'Delivery attempts that failed over the time range (retried or given up).')
-      .decimals(0)
-      .withTarget(
-        prom('A', 'sum(increase(alert_bridge_notifications_failed_total[$__range])) or vector(0)', { legend: 'failed', instant: true }),
-      )
-      .thresholds(thresholds([null, 'green'], [1, 'orange'])),
-  );
-  place(
-    grid(16, 0, 4, 4),
-    stat('Dead letters', 'none', 'Notifications the bridge gave up on (alert AlertDeliveryFailing).')
-      .decimals(0)
-      .withTarget(prom('A', 'sum(alert_bridge_dead_letters) or vector(0)', { legend: 'dead letters' }))
-      .thresholds(thresholds([null, 'green'], [1, 'red'])),
-  );
-  place(
-    grid(20, 0, 4, 4),
-    stat('Oldest queued', 's', 'Age of the oldest notification still waiting for delivery (alert AlertDeliveryFailing).')
-      .decimals(0)
-      .withTarget(prom('A', 'max(alert_bridge_oldest_queued_age_seconds)', { legend: 'oldest' }))
-      .thresholds(thresholds([null, 'green'], [60, 'orange'], [300, 'red']))
-      .noValue('queue empty'),
+  // The top row: one 4-wide count tile each, left to right.
+  const tiles: Array<{
+    tile: StatPanel;
+    query: string;
+    legend: string;
+    instant?: boolean;
+    steps: Parameters<typeof thresholds>;
+    /** What the tile adds after its thresholds. */
+    then?: (tile: StatPanel) => StatPanel;
+  }> = [
+    {
+      tile: stat('Firing now', 'none', 'Alerts firing now, Watchdog (the dead man’s switch, always firing) excluded.'),
+      query: 'count(ALERTS{alertstate="firing", alertname!="Watchdog"}) or vector(0)',
+      legend: 'firing',
+      steps: [
+        [null, 'green'],
+        [1, 'red'],
+      ],
+    },
+    {
+      tile: stat('Active silences', 'none', 'Silences active in Alertmanager (scraped from Alertmanager itself).'),
+      then: (t) => t.links([new dashboard.DashboardLinkBuilder('Manage silences').url(SILENCES_URL)]),
+      query: 'sum(alertmanager_silences{state="active"}) or vector(0)',
+      legend: 'silences',
+      steps: [
+        [null, 'text'],
+        [1, 'orange'],
+      ],
+    },
+    {
+      tile: stat('Sent', 'none', 'Notifications the bridge delivered over the time range.'),
+      query: 'sum(increase(alert_bridge_notifications_sent_total[$__range])) or vector(0)',
+      legend: 'sent',
+      instant: true,
+      steps: [[null, 'text']],
+    },
+    {
+      tile: stat('Failed', 'none', 'Delivery attempts that failed over the time range (retried or given up).'),
+      query: 'sum(increase(alert_bridge_notifications_failed_total[$__range])) or vector(0)',
+      legend: 'failed',
+      instant: true,
+      steps: [
+        [null, 'green'],
+        [1, 'orange'],
+      ],
+    },
+    {
+      tile: stat('Dead letters', 'none', 'Notifications the bridge gave up on (alert AlertDeliveryFailing).'),
+      query: 'sum(alert_bridge_dead_letters) or vector(0)',
+      legend: 'dead letters',
+      steps: [
+        [null, 'green'],
+        [1, 'red'],
+      ],
+    },
+    {
+      tile: stat('Oldest queued', 's', 'Age of the oldest notification still waiting for delivery (alert AlertDeliveryFailing).'),
+      then: (t) => t.noValue('queue empty'),
+      query: 'max(alert_bridge_oldest_queued_age_seconds)',
+      legend: 'oldest',
+      steps: [
+        [null, 'green'],
+        [60, 'orange'],
+        [300, 'red'],
+      ],
+    },
+  ];
+  tiles.forEach(({ tile, query, legend, instant, steps, then = (t) => t }, i) =>
+    place(
+      grid(4 * i, 0, 4, 4),
+      then(
+        tile
+          .decimals(0)
+          .withTarget(prom('A', query, instant ? { legend, instant } : { legend }))
+          .thresholds(thresholds(...steps)),
+      ),
+    ),
   );
 
   place(
@@ -189,29 +226,21 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
 
   place(
     grid(0, 12, 12, 8),
-    series('Deliveries by channel', 'Notifications delivered per interval, by channel.')
-      .withTarget(
+    stackedBars(
+      series('Deliveries by channel', 'Notifications delivered per interval, by channel.').withTarget(
         prom('A', 'sum by (channel) (increase(alert_bridge_notifications_sent_total[$__rate_interval]))', { legend: '{{channel}}' }),
-      )
-      .unit('none')
-      .decimals(0)
-      .drawStyle(GraphDrawStyle.Bars)
-      .fillOpacity(70)
-      .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A')),
+      ),
+    ),
   );
   place(
     grid(12, 12, 12, 8),
-    series('Failures by channel', 'Failed delivery attempts per interval, by channel and reason.')
-      .withTarget(
+    stackedBars(
+      series('Failures by channel', 'Failed delivery attempts per interval, by channel and reason.').withTarget(
         prom('A', 'sum by (channel, reason) (increase(alert_bridge_notifications_failed_total[$__rate_interval]))', {
           legend: '{{channel}}: {{reason}}',
         }),
-      )
-      .unit('none')
-      .decimals(0)
-      .drawStyle(GraphDrawStyle.Bars)
-      .fillOpacity(70)
-      .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A')),
+      ),
+    ),
   );
   place(
     grid(0, 20, 12, 8),

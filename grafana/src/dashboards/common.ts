@@ -6,6 +6,7 @@
 import type { Builder } from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PROMETHEUS } from '../datasources.js';
 
 /** A panel position on Grafana's 24-column grid. */
@@ -90,6 +91,11 @@ export function prom(refId: string, expr: string, options: QueryOptions = {}): D
   if (options.hide) q.hide(true);
   if (options.interval) q.interval(options.interval);
   return q;
+}
+
+/** A stat tile on Prometheus with its title, description and unit; each dashboard sets how it shows the value. */
+export function statTile(title: string, unit: string, description: string): StatPanel {
+  return new StatPanel().title(title).description(description).datasource(PROMETHEUS).unit(unit);
 }
 
 /** Thresholds from Grafana's named colours: `[[null,'green'],[0,'red']]` style steps. */

@@ -37,6 +37,7 @@ import {
   grid,
   placer,
   prom,
+  statTile,
   thresholds,
   upDownMapping,
   type DashboardOptions,
@@ -56,11 +57,7 @@ function lastValue(): ReduceDataOptionsBuilder {
 }
 
 function stat(title: string, unit: string, description: string): StatPanel {
-  return new StatPanel()
-    .title(title)
-    .description(description)
-    .datasource(PROMETHEUS)
-    .unit(unit)
+  return statTile(title, unit, description)
     .reduceOptions(lastValue())
     .graphMode(BigValueGraphMode.Area)
     .colorMode(BigValueColorMode.Value)
