@@ -45,24 +45,13 @@ export interface BridgeMetrics {
 export function createMetrics(state: QueueState, options: { defaultMetrics?: boolean } = {}): BridgeMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'alert_bridge_' });
-  const received = new Counter({
-    name: METRIC_NAMES.received,
-    help: 'Notifications stored in the outbox, per channel and recipient.',
-    labelNames: ['channel'],
-    registers: [registry],
-  });
-  const deduplicated = new Counter({
-    name: METRIC_NAMES.deduplicated,
-    help: 'Notifications dropped because the same one was already queued or delivered (Alertmanager retries, cluster duplicates).',
-    labelNames: ['channel'],
-    registers: [registry],
-  });
-  const sent = new Counter({
-    name: METRIC_NAMES.sent,
-    help: 'Notifications delivered to the provider (a digest counts each notification it carries).',
-    labelNames: ['channel'],
-    registers: [registry],
-  });
+  const perChannel = (name: string, help: string) => new Counter({ name, help, labelNames: ['channel'], registers: [registry] });
+  const received = perChannel(METRIC_NAMES.received, 'Notifications stored in the outbox, per channel and recipient.');
+  const deduplicated = perChannel(
+    METRIC_NAMES.deduplicated,
+    'Notifications dropped because the same one was already queued or delivered (Alertmanager retries, cluster duplicates).',
+  );
+  const sent = perChannel(METRIC_NAMES.sent, 'Notifications delivered to the provider (a digest counts each notification it carries).');
   const failed = new Counter({
     name: METRIC_NAMES.failed,
     help: 'Failed delivery attempts, by reason (auth, rate_limited, server_error, client_error, timeout, network, invalid_recipient, rejected, config, unknown).',
