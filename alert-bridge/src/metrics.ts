@@ -74,16 +74,19 @@ export function createMetrics(state: QueueState, options: { defaultMetrics?: boo
       this.set(ms === undefined ? 0 : ms / 1000);
     },
   });
-  new Gauge({
-    name: METRIC_NAMES.queueDepth,
-    help: 'Notifications waiting in the outbox (queued or being retried).',
-    labelNames: ['channel'],
-    registers: [registry],
-    collect() {
-      const pending = state.pending();
-      for (const c of CHANNELS) this.set({ channel: c }, pending.filter((e) => e.channel === c).length);
-    },
-  });
+  // A gauge of how many of the outbox entries `read` gives at scrape time are on each channel.
+  const countPerChannel = (name: string, help: string, read: () => ReadonlyArray<{ channel: string }>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['channel'],
+      registers: [registry],
+      collect() {
+        const entries = read();
+        for (const c of CHANNELS) this.set({ channel: c }, entries.filter((e) => e.channel === c).length);
+      },
+    });
+  countPerChannel(METRIC_NAMES.queueDepth, 'Notifications waiting in the outbox (queued or being retried).', () => state.pending());
   new Gauge({
     name: METRIC_NAMES.oldestAge,
     help: 'Age of the oldest notification still waiting in the outbox (0 when empty).',
@@ -94,16 +97,11 @@ export function createMetrics(state: QueueState, options: { defaultMetrics?: boo
       this.set(pending.length === 0 ? 0 : Math.max(0, (state.now() - oldest) / 1000));
     },
   });
-  new Gauge({
-    name: METRIC_NAMES.deadLetters,
-    help: 'Notifications that ran out of retries or failed permanently and are not yet acknowledged.',
-    labelNames: ['channel'],
-    registers: [registry],
-    collect() {
-      const dead = state.dead();
-      for (const c of CHANNELS) this.set({ channel: c }, dead.filter((e) => e.channel === c).length);
-    },
-  });
+  countPerChannel(
+    METRIC_NAMES.deadLetters,
+    'Notifications that ran out of retries or failed permanently and are not yet acknowledged.',
+    () => state.dead(),
+  );
   for (const c of CHANNELS) {
     received.inc({ channel: c }, 0);
     deduplicated.inc({ channel: c }, 0);
