@@ -194,42 +194,36 @@ function scan(text: string): Scan {
       return;
     }
   };
+  // An array's or inline table's items after its opening bracket, through `close`; `noComma` is the
+  // error for an item followed by neither a comma nor `close` (an inline table lets the next key report it).
+  const skipItems = (close: ']' | '}', what: string, item: () => void, noComma?: string): void => {
+    i++;
+    for (;;) {
+      skipBlank();
+      if (i >= n) fail(`unterminated ${what}`);
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      item();
+      skipBlank();
+      if (text[i] === ',') i++;
+      else if (noComma !== undefined && text[i] !== close) fail(noComma);
+    }
+  };
   const skipValue = (nested: boolean): void => {
     const ch = text[i];
     if (ch === '"' || ch === "'") return skipString();
-    if (ch === '[') {
-      i++;
-      for (;;) {
-        skipBlank();
-        if (i >= n) fail('unterminated array');
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        skipValue(true);
-        skipBlank();
-        if (text[i] === ',') i++;
-        else if (text[i] !== ']') fail('expected , or ] in an array');
-      }
-    }
+    if (ch === '[') return skipItems(']', 'array', () => skipValue(true), 'expected , or ] in an array');
     if (ch === '{') {
-      i++;
-      for (;;) {
-        skipBlank();
-        if (i >= n) fail('unterminated inline table');
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
+      return skipItems('}', 'inline table', () => {
         readKey();
         skipSpaces();
         if (text[i] !== '=') fail('expected = in an inline table');
         i++;
         skipSpaces();
         skipValue(true);
-        skipBlank();
-        if (text[i] === ',') i++;
-      }
+      });
     }
     // A bare scalar: number, boolean or date-time (which may hold one space).
     const start = i;
