@@ -5,8 +5,7 @@
 FROM node:22-bookworm-slim AS panel
 WORKDIR /panel
 COPY grafana/panel/package.json grafana/panel/package-lock.json ./
-# npm ci refuses a lock without other platforms' optional @swc/core-* builds; install keeps the locked versions.
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY grafana/panel/ ./
 RUN npm run build
 

@@ -3,7 +3,7 @@
 // the right Node, the npm dependencies, and the Debian packages the stack and tests use.
 // It installs what it can (npm ci; apt-get when root) and otherwise says in one line what to run.
 // Plain JavaScript on purpose: it runs before any dependency (tsx included) is installed.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,29 +47,50 @@ function checkNode() {
     fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer (Node 22 works too).`);
 }
 
-function npmDependencies() {
-  const lock = path.join(root, 'package-lock.json');
-  const installed = path.join(root, 'node_modules/.package-lock.json');
-  const stale = !existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtimeMs + 1000;
-  if (!stale) return;
-  say('installing npm dependencies (npm ci)…');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) fail('npm ci failed: see the output above.');
+/** `npm ci` in `cwd` (cache first: a warm machine installs without asking the registry again), each line prefixed. */
+function npmCi(cwd, tag) {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const [from, to] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
+      let partial = '';
+      from.on('data', (d) => {
+        const lines = (partial + d).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) to.write(`${tag} ${line}\n`);
+      });
+      from.on('end', () => partial.trim() && to.write(`${tag} ${partial}\n`));
+    }
+    child.on('close', (code) => resolve(code === 0));
+  });
+}
+
+/** Whether `dir`'s node_modules is missing or older than its lock. */
+function stale(dir) {
+  const installed = path.join(dir, 'node_modules/.package-lock.json');
+  return !existsSync(installed) || statSync(path.join(dir, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs + 1000;
 }
 
 /**
- * The Grafana panel is its own npm project (Grafana's toolchain pins its own versions). Its lock
- * lacks other platforms' optional @swc/core-* builds that some registries do not serve, so
- * `npm ci` refuses it; `npm install` keeps every locked version and leaves the lock unchanged.
+ * The npm dependencies; for the tests also the Grafana panel's, its own npm project (Grafana's
+ * toolchain pins its own versions). The two installs run side by side: they write to different
+ * folders and mostly wait on the disk and the registry.
  */
-function panelDependencies() {
+async function npmDependencies() {
+  const installs = [];
+  if (stale(root)) {
+    say('installing npm dependencies (npm ci)…');
+    installs.push(npmCi(root, '[npm ci]').then((ok) => ok || 'npm ci failed: see the [npm ci] lines above.'));
+  }
   const panel = path.join(root, 'grafana/panel');
-  const installed = path.join(panel, 'node_modules/.package-lock.json');
-  const stale = !existsSync(installed) || statSync(path.join(panel, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs + 1000;
-  if (!stale) return;
-  say('installing the Grafana panel dependencies (grafana/panel, about a minute)…');
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: panel, stdio: 'inherit' });
-  if (result.status !== 0) fail('npm install in grafana/panel failed: see the output above.');
+  if (purpose === 'tests' && stale(panel)) {
+    say('installing the Grafana panel dependencies (npm ci in grafana/panel, about a minute)…');
+    installs.push(npmCi(panel, '[panel]').then((ok) => ok || 'npm ci in grafana/panel failed: see the [panel] lines above.'));
+  }
+  const failures = (await Promise.all(installs)).filter((r) => r !== true);
+  if (failures.length > 0) fail(failures.join(' '));
 }
 
 function debianPackages() {
@@ -102,6 +123,5 @@ function debianPackages() {
 checkNode();
 if (!existsSync(path.join(root, 'package-lock.json'))) fail('package-lock.json is missing: run this from a full checkout.');
 readFileSync(path.join(root, 'package.json'));
-npmDependencies();
-if (purpose === 'tests') panelDependencies();
+await npmDependencies();
 debianPackages();

@@ -55,14 +55,9 @@ function npm(...args) {
 const started = Date.now();
 if (!existsSync(path.join(panel, 'node_modules'))) {
   console.log('\n▶ install panel dependencies (npm ci)');
-  if (!run(...npm('ci', '--no-audit', '--no-fund'))) {
-    // npm ci refuses a lock that lacks some platforms' optional packages (@swc/core-*, which
-    // a registry mirror may not have); npm install keeps the locked versions.
-    console.log('\n▶ install panel dependencies (npm install, from the lock)');
-    if (!run(...npm('install', '--no-audit', '--no-fund'))) {
-      console.error('✖ install panel dependencies failed');
-      process.exit(1);
-    }
+  if (!run(...npm('ci', '--no-audit', '--no-fund', '--prefer-offline'))) {
+    console.error('✖ install panel dependencies failed');
+    process.exit(1);
   }
 }
 const npx = (...args) => ['npx', ['--no-install', ...args]];
