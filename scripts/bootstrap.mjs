@@ -7,6 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pipePrefixed } from './prefixed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const purpose = process.argv.includes('--for') ? process.argv[process.argv.indexOf('--for') + 1] : 'stack';
@@ -51,18 +52,7 @@ function checkNode() {
 function npmCi(cwd, tag) {
   return new Promise((resolve) => {
     const child = spawn('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const [from, to] of [
-      [child.stdout, process.stdout],
-      [child.stderr, process.stderr],
-    ]) {
-      let partial = '';
-      from.on('data', (d) => {
-        const lines = (partial + d).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) to.write(`${tag} ${line}\n`);
-      });
-      from.on('end', () => partial.trim() && to.write(`${tag} ${partial}\n`));
-    }
+    pipePrefixed(child, tag, { skipBlank: true });
     child.on('close', (code) => resolve(code === 0));
   });
 }

@@ -6,6 +6,7 @@
 // process each on a 2-core machine, and the Cucumber scenarios mostly wait on real time.
 // Plain JavaScript on purpose: it runs before anything is compiled.
 import { spawn } from 'node:child_process';
+import { pipePrefixed } from './prefixed.mjs';
 
 const scripts = process.argv.slice(2);
 if (scripts.length === 0) {
@@ -19,18 +20,7 @@ function run(script) {
   const tag = `[${script.padEnd(width)}]`;
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const [from, to] of [
-      [child.stdout, process.stdout],
-      [child.stderr, process.stderr],
-    ]) {
-      let partial = '';
-      from.on('data', (d) => {
-        const lines = (partial + d).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) to.write(`${tag} ${line}\n`);
-      });
-      from.on('end', () => partial && to.write(`${tag} ${partial}\n`));
-    }
+    pipePrefixed(child, tag);
     child.on('close', (code, signal) => {
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       const ok = code === 0;
