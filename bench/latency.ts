@@ -36,6 +36,7 @@ import { startBridge, type Logger } from '@traderadmin/alert-bridge';
 import { duration, JOBS, POSITIONS_JOB } from '@traderadmin/rules-gen';
 import {
   freePort,
+  peerChannelsToml,
   promQuery,
   sleep,
   startAlertmanager,
@@ -227,20 +228,7 @@ async function latencyPart(): Promise<string[]> {
     // Only what differs from config.example.toml: loopback ports and the peers.
     writeFileSync(
       file,
-      `[alerts_config.notifications.email]
-enabled = true
-recipients = ["trader@example.com"]
-from = "alerts@traderadmin.test"
-smtp_host = "127.0.0.1"
-smtp_port = ${smtp.port}
-smtp_tls = "none"
-[alerts_config.notifications.slack]
-enabled = true
-webhook_url = "env:BENCH_SLACK_URL"
-[alerts_config.notifications.webhook]
-enabled = true
-urls = ["${webhook.url}/hook"]
-[broker]
+      `${peerChannelsToml({ smtp, slackUrlRef: 'env:BENCH_SLACK_URL', webhook })}[broker]
 port = ${emulator.port}
 accounts = ["DU1234567"]
 [exporter]

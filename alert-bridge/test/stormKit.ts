@@ -20,6 +20,7 @@ import {
   sleep,
   startGeneratedStack,
   startSlackPeer,
+  peerChannelsToml,
   startSmtpPeer,
   startTwilioPeer,
   startWebhookPeer,
@@ -160,26 +161,12 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
     const file = path.join(dir, 'config.toml');
     writeFileSync(
       file,
-      `[alerts_config.notifications.email]
-enabled = true
-recipients = ["trader@example.com"]
-from = "alerts@traderadmin.test"
-smtp_host = "127.0.0.1"
-smtp_port = ${smtp.port}
-smtp_tls = "none"
-[alerts_config.notifications.slack]
-enabled = true
-webhook_url = "env:STORM_SLACK_URL"
-[alerts_config.notifications.sms]
-enabled = true
-account_sid = "env:STORM_TWILIO_SID"
-auth_token = "env:STORM_TWILIO_TOKEN"
-to = ["+15555550100"]
-api_base_url = "${twilio.url}"
-[alerts_config.notifications.webhook]
-enabled = true
-urls = ["${webhook.url}/hook"]
-[alertmanager]
+      `${peerChannelsToml({
+        smtp,
+        slackUrlRef: 'env:STORM_SLACK_URL',
+        sms: { url: twilio.url, accountSidRef: 'env:STORM_TWILIO_SID', authTokenRef: 'env:STORM_TWILIO_TOKEN' },
+        webhook,
+      })}[alertmanager]
 listen = "127.0.0.1:${amPort}"
 group_wait_seconds = ${o.groupWaitSeconds}
 group_interval_seconds = ${o.groupIntervalSeconds}
