@@ -16,7 +16,7 @@ import {
   type TwilioPeer,
   type WebhookPeer,
 } from '@traderadmin/test-support';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startBridge, type BridgeDeps, type Logger, type RunningBridge, type AmPayload, type AmAlert } from '../src/index.js';
 
 export const BRIDGE_TOKEN = 'bridge-token-7f3a9c1e5b2d';
@@ -237,4 +237,60 @@ export async function metric(bridge: { url: string }, series: string): Promise<n
   const text = await (await fetch(`${bridge.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+/** What `bridgeOnPeers` gives a test file; peers, bridge and configFile exist from its beforeAll on. */
+export interface BridgeOnPeers {
+  readonly peers: Peers;
+  readonly bridge: RunningBridge;
+  /** The temp folder with config.toml, its secret files and the outbox. */
+  readonly dir: string;
+  readonly configFile: string;
+  readonly log: ReturnType<typeof captureLogger>;
+  /** Fails when a secret of the config shows in the bridge's log or in any of `texts`. */
+  assertNoSecrets(texts: string[]): void;
+}
+
+/**
+ * One bridge for a whole test file, on fresh loopback peers, its config in a temp folder and its
+ * log captured: started in beforeAll, closed with the peers and the folder in afterAll. `setup`
+ * runs once the peers are up and may write files into `dir` the bridge is to read.
+ */
+export function bridgeOnPeers(
+  setup: (dir: string) => { config?: Omit<ConfigOptions, 'dir' | 'peers'>; deps?: BridgeDeps } = () => ({}),
+): BridgeOnPeers {
+  const tmp = tempDir();
+  const log = captureLogger();
+  let peers: Peers | undefined;
+  let bridge: RunningBridge | undefined;
+  let configFile: string | undefined;
+  beforeAll(async () => {
+    peers = await startPeers();
+    const { config, deps } = setup(tmp.dir);
+    configFile = writeConfig({ dir: tmp.dir, peers, ...config });
+    ({ bridge } = await start(configFile, { logger: log, ...deps }));
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    await peers?.stop();
+    tmp.remove();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is started in beforeAll: use it inside a test`);
+    return value;
+  };
+  return {
+    get peers() {
+      return started(peers, 'peers');
+    },
+    get bridge() {
+      return started(bridge, 'bridge');
+    },
+    dir: tmp.dir,
+    get configFile() {
+      return started(configFile, 'configFile');
+    },
+    log,
+    assertNoSecrets: (texts) => assertNoSecrets([...log.lines, ...texts], allSecrets(started(peers, 'peers'))),
+  };
 }
