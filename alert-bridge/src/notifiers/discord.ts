@@ -6,9 +6,8 @@
  */
 import type { Notifications } from '@traderadmin/config';
 import { renderDiscord } from '../format/discord.js';
-import { networkFailure } from '../delivery/policy.js';
-import type { DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
-import { answerResult, oneRecipient, postJson, type ProviderOptions } from './provider.js';
+import type { Notifier } from '../types.js';
+import { answerResult, postJson, secretTargetNotifier, type ProviderOptions } from './provider.js';
 
 export type DiscordNotifierOptions = ProviderOptions<Notifications['discord']>;
 
@@ -21,52 +20,35 @@ export function discordHold(headers: Headers): number | undefined {
 
 /** The Discord channel: one recipient, the configured webhook. */
 export function discordNotifier(options: DiscordNotifierOptions): Notifier {
-  const c = options.config;
-  return {
-    channel: 'discord',
-    recipients: oneRecipient('discord', c.webhook_url),
-    async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
-      let url: URL;
+  const target = { secret: options.config.webhook_url, env: options.env, key: 'webhook_url', what: 'Discord webhook URL' };
+  return secretTargetNotifier('discord', target, async (webhookUrl, message, signal) => {
+    // The URL's own text never goes into the error: it holds the webhook's token.
+    if (!URL.canParse(webhookUrl)) return { status: 'permanent', reason: 'config', error: 'Discord webhook URL unavailable: Invalid URL' };
+    const url = new URL(webhookUrl);
+    url.searchParams.set('wait', 'true');
+    const res = await postJson(options, url, renderDiscord(message.notifications, options.links, message.id), signal);
+    const text = await res.text().catch(() => '');
+    const holdMs = discordHold(res.headers);
+    if (res.ok) {
+      let id: string | undefined;
       try {
-        url = new URL(c.webhook_url?.reveal(options.env) ?? '');
-        url.searchParams.set('wait', 'true');
-      } catch (error) {
-        return {
-          status: 'permanent',
-          reason: 'config',
-          error: `Discord webhook URL unavailable: ${(error as Error).message.replace(/:.*/, '')}`,
-        };
+        id = (JSON.parse(text) as { id?: string }).id;
+      } catch {
+        // 204 without wait, or not JSON: still delivered
       }
+      return { status: 'sent', providerId: id, holdMs };
+    }
+    let retryAfter = res.headers.get('retry-after');
+    if (res.status === 429) {
       try {
-        const res = await postJson(options, url, renderDiscord(message.notifications, options.links, message.id), signal);
-        const text = await res.text().catch(() => '');
-        const holdMs = discordHold(res.headers);
-        if (res.ok) {
-          let id: string | undefined;
-          try {
-            id = (JSON.parse(text) as { id?: string }).id;
-          } catch {
-            // 204 without wait, or not JSON: still delivered
-          }
-          return { status: 'sent', providerId: id, holdMs };
-        }
-        let retryAfter = res.headers.get('retry-after');
-        if (res.status === 429) {
-          try {
-            const body = JSON.parse(text) as { retry_after?: number };
-            if (typeof body.retry_after === 'number') retryAfter = String(body.retry_after);
-          } catch {
-            // keep the header
-          }
-        }
-        const result = answerResult(res, text, options.clock.now(), retryAfter);
-        if (result.status === 'retry' && result.retryAfterMs === undefined && holdMs !== undefined)
-          return { ...result, retryAfterMs: holdMs };
-        return result;
-      } catch (error) {
-        return networkFailure(error);
+        const body = JSON.parse(text) as { retry_after?: number };
+        if (typeof body.retry_after === 'number') retryAfter = String(body.retry_after);
+      } catch {
+        // keep the header
       }
-    },
-    async close() {},
-  };
+    }
+    const result = answerResult(res, text, options.clock.now(), retryAfter);
+    if (result.status === 'retry' && result.retryAfterMs === undefined && holdMs !== undefined) return { ...result, retryAfterMs: holdMs };
+    return result;
+  });
 }

@@ -7,9 +7,8 @@
  */
 import type { Notifications } from '@traderadmin/config';
 import { renderPagerDuty } from '../format/pagerduty.js';
-import { networkFailure } from '../delivery/policy.js';
-import type { DeliveryResult, Notification, Notifier, OutgoingMessage } from '../types.js';
-import { answerResult, oneRecipient, postJson, revealSecret, type ProviderOptions } from './provider.js';
+import type { DeliveryResult, Notification, Notifier } from '../types.js';
+import { answerResult, postJson, secretTargetNotifier, type ProviderOptions } from './provider.js';
 
 export type PagerDutyNotifierOptions = ProviderOptions<Notifications['pagerduty']>;
 
@@ -29,31 +28,20 @@ export function pagerdutyNotifier(options: PagerDutyNotifierOptions): Notifier {
     }
     return answerResult(res, text, options.clock.now());
   };
-  return {
-    channel: 'pagerduty',
-    recipients: oneRecipient('pagerduty', c.routing_key),
-    async notify(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryResult> {
-      const secret = revealSecret(c.routing_key, options.env, 'routing_key', 'PagerDuty routing key');
-      if ('failure' in secret) return secret.failure;
-      const key = secret.value;
-      let last: DeliveryResult = { status: 'sent' };
-      try {
-        for (const n of message.notifications) {
-          // A daily summary is not an incident: it never pages.
-          if (n.kind === 'summary') continue;
-          last = await send(n, key, message.id, signal);
-          if (last.status !== 'sent') return last;
-          // A test page is closed at once, so it leaves no open incident behind.
-          if (n.kind === 'test') {
-            last = await send({ ...n, status: 'resolved' }, key, message.id, signal);
-            if (last.status !== 'sent') return last;
-          }
-        }
-        return last;
-      } catch (error) {
-        return networkFailure(error);
+  const target = { secret: c.routing_key, env: options.env, key: 'routing_key', what: 'PagerDuty routing key' };
+  return secretTargetNotifier('pagerduty', target, async (key, message, signal) => {
+    let last: DeliveryResult = { status: 'sent' };
+    for (const n of message.notifications) {
+      // A daily summary is not an incident: it never pages.
+      if (n.kind === 'summary') continue;
+      last = await send(n, key, message.id, signal);
+      if (last.status !== 'sent') return last;
+      // A test page is closed at once, so it leaves no open incident behind.
+      if (n.kind === 'test') {
+        last = await send({ ...n, status: 'resolved' }, key, message.id, signal);
+        if (last.status !== 'sent') return last;
       }
-    },
-    async close() {},
-  };
+    }
+    return last;
+  });
 }

@@ -1,13 +1,14 @@
 /**
  * What every notifier does the same way when it calls a provider: the per-request timeout,
  * the options each one is built with, a secret read at delivery time (so `env:` secrets follow
- * reloads), and a JSON POST through the injected fetch (no redirects: a webhook URL that
- * redirects is misconfigured, and following it could send the body somewhere else).
+ * reloads), the notifier of a channel that sends to one secret place, and a JSON POST through
+ * the injected fetch (no redirects: a webhook URL that redirects is misconfigured, and
+ * following it could send the body somewhere else).
  */
-import type { Secret } from '@traderadmin/config';
+import type { ChannelName, Secret } from '@traderadmin/config';
 import type { LinkContext } from '../format/view.js';
-import { checkStatus } from '../delivery/policy.js';
-import type { Clock, DeliveryResult } from '../types.js';
+import { checkStatus, networkFailure } from '../delivery/policy.js';
+import type { Clock, DeliveryResult, Notifier, OutgoingMessage } from '../types.js';
 
 /** Per-request timeout of every provider call, unless the bridge is given another. */
 export const PROVIDER_TIMEOUT_MS = 15_000;
@@ -24,11 +25,6 @@ export interface ProviderOptions<C> {
   timeoutMs?: number;
   /** Environment of env: secrets. @default process.env */
   env?: NodeJS.ProcessEnv;
-}
-
-/** The recipients of a channel that sends to one secret place (a webhook URL, a routing key): the channel's name, once it is set. */
-export function oneRecipient(channel: string, secret: Secret | undefined): () => string[] {
-  return () => (secret ? [channel] : []);
 }
 
 /** The delivery's signal, also aborted when one request takes longer than the timeout. */
@@ -53,6 +49,40 @@ export function revealSecret(
   } catch (error) {
     return { failure: { status: 'permanent', reason: 'config', error: `${what} unavailable: ${(error as Error).message}` } };
   }
+}
+
+/** The secret of a channel that sends to one secret place: `key` names it for the config file, `what` for people. */
+export interface SecretTarget {
+  secret: Secret | undefined;
+  key: string;
+  what: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A channel that sends to one secret place (a webhook URL, a routing key). Its one recipient is
+ * the channel's name once the secret is set; each delivery reads the secret afresh (see
+ * revealSecret) and hands it to `send`; whatever `send` throws is a network failure.
+ */
+export function secretTargetNotifier(
+  channel: ChannelName,
+  target: SecretTarget,
+  send: (secret: string, message: OutgoingMessage, signal: AbortSignal) => Promise<DeliveryResult>,
+): Notifier {
+  return {
+    channel,
+    recipients: () => (target.secret ? [channel] : []),
+    async notify(message, signal) {
+      const revealed = revealSecret(target.secret, target.env, target.key, target.what);
+      if ('failure' in revealed) return revealed.failure;
+      try {
+        return await send(revealed.value, message, signal);
+      } catch (error) {
+        return networkFailure(error);
+      }
+    },
+    async close() {},
+  };
 }
 
 /** POSTs `body` as JSON to a provider; the caller reads the answer. */
