@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Option } from 'commander';
 
 /** The checkout's root folder. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -10,6 +11,8 @@ export const EXAMPLE_CONFIG = path.join(ROOT, 'config/config.example.toml');
 /** Names the config file for every command run without --config. */
 export const CONFIG_ENV = 'TRADERADMIN_CONFIG';
 export const CONFIG_HELP = `config file (default: $${CONFIG_ENV}, else ${DEFAULT_CONFIG} in the current folder, else in the project)`;
+/** -c, --config FILE, as every command that reads the config takes it. */
+export const configOption = () => new Option('-c, --config <file>', CONFIG_HELP).default(defaultConfig());
 
 /**
  * The config file a command uses when --config is not given: $TRADERADMIN_CONFIG, else

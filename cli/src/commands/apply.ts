@@ -2,13 +2,13 @@ import { Command } from 'commander';
 import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
 import { applyConfig, formatDiff } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, defaultConfig, generatedDirFor } from '../paths.js';
+import { configOption, generatedDirFor } from '../paths.js';
 
 /** `traderadmin apply`: generate, write, reload Prometheus / Alertmanager / bridge, verify, roll back on failure. */
 export function applyCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('apply')
     .description('write the generated files, reload Prometheus, Alertmanager and the bridge, confirm, and roll back on any failure')
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .option(
       '-o, --out <dir>',
       'folder Prometheus and Alertmanager read their files from (default: data/generated beside the config folder, as "traderadmin up")',

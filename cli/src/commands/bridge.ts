@@ -6,7 +6,8 @@
 import { Command } from 'commander';
 import { apiToken, ConfigError, formatProblem, loadConfig, type LoadedConfig } from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, defaultConfig } from '../paths.js';
+import { closeOnSignal } from '../signals.js';
+import { configOption } from '../paths.js';
 
 /** Loads the config or prints every problem; undefined means "exit 1". */
 export function loadOrReport(file: string, o: Output): LoadedConfig | undefined {
@@ -57,7 +58,7 @@ export function bridgeCommand(o: Output, setExit: (code: number) => void): Comma
     .description(
       'run the alert bridge (Alertmanager webhooks to email, Slack, SMS, webhooks) until SIGINT/SIGTERM; SIGHUP reloads the config',
     )
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .action(async (opts: { config: string }) => {
       const loaded = loadOrReport(opts.config, o);
       if (!loaded) return setExit(1);
@@ -78,13 +79,10 @@ export function bridgeCommand(o: Output, setExit: (code: number) => void): Comma
         });
       };
       process.on('SIGHUP', onHup);
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
+      await closeOnSignal(o, 'the alert bridge (deliveries in flight finish or stay queued)', () => {
+        process.off('SIGHUP', onHup);
+        return bridge.close();
       });
-      process.off('SIGHUP', onHup);
-      o.err(`${signal}: stopping the alert bridge (deliveries in flight finish or stay queued)`);
-      await bridge.close();
       setExit(0);
     });
 }

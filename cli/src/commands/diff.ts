@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, engineFetch, enginePassword, formatProblem, loadConfig, readLocalToken } from '@traderadmin/config';
 import { defaultUrls, diffFiles, diffLive, fetchLive, formatDiff, generate, readGenerated } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, OUT_HELP, defaultConfig, generatedDirFor } from '../paths.js';
+import { OUT_HELP, configOption, generatedDirFor } from '../paths.js';
 
 /** `traderadmin diff`: what generate/apply would change, on disk or in the running Prometheus and Alertmanager. */
 export function diffCommand(o: Output, setExit: (code: number) => void): Command {
@@ -10,7 +10,7 @@ export function diffCommand(o: Output, setExit: (code: number) => void): Command
     .description(
       'show what a generation changes (thresholds, routes, receivers, then a unified diff); exit 0 no changes, 3 changes, 1 error',
     )
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .option('-o, --out <dir>', OUT_HELP)
     .option('--live', 'compare with the running Prometheus (/api/v1/rules) and Alertmanager (/api/v2/status)')
     .option('--prometheus-url <url>', 'Prometheus URL (default: from prometheus.listen)')

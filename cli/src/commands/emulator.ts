@@ -17,6 +17,7 @@ import {
 import { MAX_SERVER_VERSION, MIN_SERVER_VERSION, startEmulator, type EmulatorOptions } from '@traderadmin/emulator';
 import { serviceLogger } from '../logging.js';
 import { paint, type Output } from '../output.js';
+import { closeOnSignal } from '../signals.js';
 
 interface EmulatorFlags {
   listen?: string;
@@ -191,12 +192,7 @@ export function emulatorCommand(o: Output, setExit: (code: number) => void): Com
       o.out(`control API on ${controlServer.url}/control (GET ${controlServer.url}/control/state)`);
       if (options.eventsUrl) o.out(`posting order round trips to ${options.eventsUrl}`);
       o.out('press Ctrl-C to stop');
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
-      o.err(`${signal}: stopping the emulator`);
-      await emu.close();
+      await closeOnSignal(o, 'the emulator', () => emu.close());
       setExit(0);
     });
 }

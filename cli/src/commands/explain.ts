@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, formatProblem, loadConfig } from '@traderadmin/config';
 import { explain, formatExplanation } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, defaultConfig } from '../paths.js';
+import { configOption } from '../paths.js';
 
 /** `traderadmin explain`: when each channel would be notified of an alert. */
 export function explainCommand(o: Output, setExit: (code: number) => void): Command {
@@ -10,7 +10,7 @@ export function explainCommand(o: Output, setExit: (code: number) => void): Comm
     .description(
       'show, for each alert, when each channel is notified (for, scrape/evaluation delay, group_wait, cooldown, time intervals, inhibition)',
     )
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .option('-a, --alert <name>', 'only this alert, e.g. OrderLatencyHigh')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((opts: { config: string; alert?: string; format: 'text' | 'json' }) => {

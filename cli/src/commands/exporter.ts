@@ -5,10 +5,12 @@
  * (or `traderadmin emulator`) runs the emulator, not this command.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, formatProblem, isLoopbackHost, loadConfig, parseListen, type LoadedConfig } from '@traderadmin/config';
+import { isLoopbackHost, parseListen } from '@traderadmin/config';
 import { serviceLogger } from '../logging.js';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, defaultConfig } from '../paths.js';
+import { configOption } from '../paths.js';
+import { closeOnSignal } from '../signals.js';
+import { loadOrReport } from './bridge.js';
 
 interface ExporterFlags {
   config: string;
@@ -24,20 +26,12 @@ function listenFlag(value: string): string {
 export function exporterCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('exporter')
     .description('run the exporter (gateway and events in, Prometheus metrics out) until Ctrl-C')
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .option('--listen <host:port>', 'where to listen, instead of exporter.listen', listenFlag)
     .option('-v, --verbose', 'log debug details (gateway notices, library messages)')
     .action(async (flags: ExporterFlags) => {
-      let loaded: LoadedConfig;
-      try {
-        loaded = loadConfig(flags.config);
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        for (const p of error.problems) o.err(paint(o, 'red', formatProblem(p)));
-        setExit(1);
-        return;
-      }
-      for (const w of loaded.warnings) o.err(paint(o, 'yellow', formatProblem(w)));
+      const loaded = loadOrReport(flags.config, o);
+      if (!loaded) return setExit(1);
       const { config } = loaded;
       const listen = flags.listen ?? config.exporter.listen;
       const host = parseListen(listen)?.host ?? '';
@@ -58,12 +52,7 @@ export function exporterCommand(o: Output, setExit: (code: number) => void): Com
         `reading the gateway at ${config.broker.host}:${config.broker.port} (client id ${config.broker.client_id}, ${config.broker.mode === 'emulator' ? 'the emulator' : 'IB Gateway / TWS'})`,
       );
       o.out('press Ctrl-C to stop');
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
-      o.err(`${signal}: stopping the exporter`);
-      await exporter.close();
+      await closeOnSignal(o, 'the exporter', () => exporter.close());
       setExit(0);
     });
 }

@@ -3,13 +3,13 @@ import { Command } from 'commander';
 import { ConfigError, ensureLocalToken, formatProblem, loadConfig, localTokenFile, readLocalToken } from '@traderadmin/config';
 import { generate, writeGenerated } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, OUT_HELP, defaultConfig, generatedDirFor } from '../paths.js';
+import { OUT_HELP, configOption, generatedDirFor } from '../paths.js';
 
 /** `traderadmin generate`: config.toml → prometheus.yml, rules.yml, alertmanager.yml, tests/, secrets/. */
 export function generateCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('generate')
     .description('write prometheus.yml, rules.yml, alertmanager.yml, promtool tests and secret files from config.toml')
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .option('-o, --out <dir>', OUT_HELP)
     .option(
       '--dashboards',

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { paint, type Output } from '../output.js';
-import { BIN, CONFIG_HELP, ROOT, defaultConfig } from '../paths.js';
+import { BIN, ROOT, configOption } from '../paths.js';
 
 interface UnitOptions {
   config: string;
@@ -26,6 +26,9 @@ function unitDir(o: UnitOptions): string {
   if (o.unitDir) return path.resolve(o.unitDir);
   return o.user ? path.join(homedir(), '.config/systemd/user') : '/etc/systemd/system';
 }
+
+/** The unit file itself: <unit dir>/<name>.service. */
+const unitPath = (o: UnitOptions) => path.join(unitDir(o), `${o.name}.service`);
 
 /** systemd quoting: every argument in double quotes, with \ and " escaped. */
 const quote = (arg: string) => `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -64,7 +67,7 @@ WantedBy=${options.user ? 'default.target' : 'multi-user.target'}
 
 const common = (c: Command) =>
   c
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .option('--name <name>', 'unit name', 'traderadmin')
     .option('--user', 'a user unit (~/.config/systemd/user, systemctl --user) instead of a system one', false)
     .option('--unit-dir <dir>', 'write the unit into this folder instead (tests, packaging)');
@@ -87,7 +90,7 @@ export function serviceCommand(o: Output, setExit: (code: number) => void): Comm
           o.out(text.trimEnd());
           return setExit(0);
         }
-        const file = path.join(unitDir(opts), `${opts.name}.service`);
+        const file = unitPath(opts);
         try {
           mkdirSync(path.dirname(file), { recursive: true });
           writeFileSync(file, text, { mode: 0o644 });
@@ -106,7 +109,7 @@ export function serviceCommand(o: Output, setExit: (code: number) => void): Comm
     common(new Command('uninstall'))
       .description('remove the systemd unit (stop it first: systemctl disable --now traderadmin)')
       .action((opts: UnitOptions) => {
-        const file = path.join(unitDir(opts), `${opts.name}.service`);
+        const file = unitPath(opts);
         if (!existsSync(file)) {
           o.out(`${file} is not installed: nothing to do`);
           return setExit(0);
@@ -122,7 +125,7 @@ export function serviceCommand(o: Output, setExit: (code: number) => void): Comm
     common(new Command('status'))
       .description('whether the unit is installed, what it runs, and whether systemd runs it')
       .action((opts: UnitOptions) => {
-        const file = path.join(unitDir(opts), `${opts.name}.service`);
+        const file = unitPath(opts);
         if (!existsSync(file)) {
           o.out(`not installed (${file}); install it with: traderadmin service install`);
           return setExit(3);

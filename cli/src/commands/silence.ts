@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, defaultConfig } from '../paths.js';
+import { configOption } from '../paths.js';
 import { callBridge, loadOrReport } from './bridge.js';
 
 interface Silence {
@@ -20,9 +20,7 @@ interface Silence {
 const matcherText = (m: Silence['matchers'][number]) => `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '~' : '='}"${m.value}"`;
 
 function common(cmd: Command): Command {
-  return cmd
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
-    .option('--url <url>', 'bridge URL (default: http://<alert_bridge.listen>)');
+  return cmd.addOption(configOption()).option('--url <url>', 'bridge URL (default: http://<alert_bridge.listen>)');
 }
 
 export function silenceCommand(o: Output, setExit: (code: number) => void): Command {

@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { CHANNELS } from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, defaultConfig } from '../paths.js';
+import { configOption } from '../paths.js';
 import { callBridge, loadOrReport } from './bridge.js';
 
 interface Result {
@@ -21,7 +21,7 @@ export function testAlertCommand(o: Output, setExit: (code: number) => void): Co
   return new Command('test-alert')
     .description('send a sample notification through a channel now, through the running bridge, and show the result per recipient')
     .addOption(new Option('--channel <channel>', 'channel to test').choices([...CHANNELS, 'all']).default('all'))
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .option('-m, --message <text>', 'message text', 'This is a test alert from TraderAdmin.')
     .option('--url <url>', 'bridge URL (default: http://<alert_bridge.listen>)')
     .option('--json', 'print the JSON answer')

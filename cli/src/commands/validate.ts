@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, formatProblem, lineOf, loadConfig, locateKeys, type LocatedProblem } from '@traderadmin/config';
 import { buildModel, checkGenerated, generate, type ToolRun } from '@traderadmin/rules-gen';
 import { paint, type Output } from '../output.js';
-import { CONFIG_HELP, defaultConfig } from '../paths.js';
+import { configOption } from '../paths.js';
 
 export interface ValidateResult {
   valid: boolean;
@@ -60,7 +60,7 @@ export function validateCommand(o: Output, setExit: (code: number) => void): Com
       'check a config.toml: exit 0 when valid, otherwise exit 1 listing every problem with file, line and key; ' +
         'also checks the generated files with promtool and amtool when they are installed',
     )
-    .option('-c, --config <file>', CONFIG_HELP, defaultConfig())
+    .addOption(configOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-tools', 'skip the promtool / amtool checks of the generated files')
     .action((opts: { config: string; format: 'text' | 'json'; tools: boolean }) => {
