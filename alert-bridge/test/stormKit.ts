@@ -10,25 +10,11 @@
  * notification count of every message on every channel, the arrival rate per destination,
  * SMS segments, and the dead-letter list.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '@traderadmin/config';
-import { startBridge, type Logger, type RunningBridge } from '../src/index.js';
-import {
-  freePort,
-  sleep,
-  startGeneratedStack,
-  startSlackPeer,
-  peerChannelsToml,
-  startSmtpPeer,
-  startTwilioPeer,
-  startWebhookPeer,
-  type SlackPeer,
-  type SmtpPeer,
-  type TwilioPeer,
-  type WebhookPeer,
-} from '@traderadmin/test-support';
+import type { RunningBridge } from '../src/index.js';
+import { RunningChain, sleep, type PeerSpecs } from '@traderadmin/test-support';
 
 export type StormChannel = 'email' | 'slack' | 'sms' | 'webhook';
 export const STORM_CHANNELS: StormChannel[] = ['email', 'slack', 'sms', 'webhook'];
@@ -89,8 +75,6 @@ export interface StormResult {
   rejected: Record<StormChannel, number>;
 }
 
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
-
 const GSM =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM_EXT = '^{}\\[~]|€\f';
@@ -138,172 +122,153 @@ async function bridgeCounters(bridge: RunningBridge, name: string): Promise<Reco
   return out;
 }
 
+const STORM_PEERS = { email: {}, slack: {}, sms: {}, webhook: {} } satisfies PeerSpecs;
+
 /** Runs one storm and accounts for what arrived. Everything it starts is stopped before it returns. */
 export async function runStorm(o: StormOptions): Promise<StormResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'storm-'));
-  const stops: Array<() => Promise<unknown>> = [];
   try {
-    const smtp: SmtpPeer = await startSmtpPeer();
-    stops.push(() => smtp.stop());
-    const slack: SlackPeer = await startSlackPeer();
-    stops.push(() => slack.stop());
-    const twilio: TwilioPeer = await startTwilioPeer();
-    stops.push(() => twilio.stop());
-    const webhook: WebhookPeer = await startWebhookPeer();
-    stops.push(() => webhook.stop());
-    const [bridgePort, amPort] = [await freePort(), await freePort()];
-    const env = {
-      ...process.env,
-      STORM_SLACK_URL: slack.webhookUrl,
-      STORM_TWILIO_SID: twilio.accountSid,
-      STORM_TWILIO_TOKEN: twilio.authToken,
-    };
-    const file = path.join(dir, 'config.toml');
-    writeFileSync(
-      file,
-      `${peerChannelsToml({
-        smtp,
-        slackUrlRef: 'env:STORM_SLACK_URL',
-        sms: { url: twilio.url, accountSidRef: 'env:STORM_TWILIO_SID', authTokenRef: 'env:STORM_TWILIO_TOKEN' },
-        webhook,
-      })}[alertmanager]
-listen = "127.0.0.1:${amPort}"
-group_wait_seconds = ${o.groupWaitSeconds}
-group_interval_seconds = ${o.groupIntervalSeconds}
-[alert_bridge]
-listen = "127.0.0.1:${bridgePort}"
-data_dir = "bridge-data"
-`,
-    );
-    const loaded = loadConfig(file, { env });
     // The bridge's defaults: rate limits (Slack and SMS 1/s, email 5/s, webhook 20/s), digest_threshold 5.
-    const bridge = await startBridge(loaded, { env, logger: quiet, watchdogCheckMs: 0 });
-    stops.push(() => bridge.close());
-    const { alertmanager: am, stop } = await startGeneratedStack(loaded, dir, { alertmanagerPort: amPort });
-    stops.push(stop);
-
-    // Email has no arrival time in the peer: timestamp it by polling.
-    const mailTimes: number[] = [];
-    const poll = setInterval(() => {
-      while (mailTimes.length < smtp.mails.length) mailTimes.push(Date.now());
-    }, 20);
-    stops.push(async () => clearInterval(poll));
-
-    // Post the storm: alert k at k × step, alert k in group k mod (names × accounts), so every
-    // group opens in the first seconds and keeps growing for the whole storm.
-    const accounts = Array.from({ length: o.accounts }, (_, a) => `DU${7000001 + a}`);
-    const groups = NAMES.length * accounts.length;
-    const step = (o.seconds * 1000) / o.alerts;
-    const expected = new Set<string>();
-    const t0 = Date.now();
-    let next = 0;
-    while (next < o.alerts) {
-      const due = Math.min(o.alerts, Math.floor((Date.now() - t0) / step) + 1);
-      const batch: unknown[] = [];
-      for (; next < due; next++) {
-        const g = next % groups;
-        const [alertname, severity] = NAMES[g % NAMES.length];
-        const account = accounts[Math.floor(g / NAMES.length)];
-        const symbol = `S${String(next).padStart(5, '0')}`;
-        expected.add(symbol);
-        batch.push({
-          labels: { alertname, severity, account, symbol },
-          annotations: { summary: `${alertname} ${symbol} on ${account}`, description: `Storm alert ${next} (${symbol}).` },
-          startsAt: new Date().toISOString(),
-          endsAt: new Date(Date.now() + 30 * 60_000).toISOString(),
-          generatorURL: 'http://127.0.0.1:9090/graph',
-        });
-      }
-      if (batch.length) {
-        const res = await fetch(`${am.url}/api/v2/alerts`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(batch),
-        });
-        if (res.status !== 200) throw new Error(`Alertmanager answered ${res.status}: ${await res.text()}`);
-      }
-      await sleep(50);
+    const chain = await RunningChain.start({
+      dir,
+      peers: STORM_PEERS,
+      config: { alertmanager: { group_wait_seconds: o.groupWaitSeconds, group_interval_seconds: o.groupIntervalSeconds } },
+      bridge: true,
+      alertmanager: true,
+    });
+    try {
+      return await storm(chain, o);
+    } finally {
+      await chain.stop();
     }
-    const postSeconds = (Date.now() - t0) / 1000;
-
-    // Wait until every alert reached the webhook sink and the bridge's outbox is empty.
-    const firstSeen = new Map<string, number>();
-    let parsed = 0;
-    const scan = () => {
-      for (; parsed < webhook.requests.length; parsed++) {
-        const r = webhook.requests[parsed];
-        if (r.status !== 200) continue;
-        const body = JSON.parse(r.body) as { alerts: Array<{ labels: Record<string, string> }> };
-        for (const a of body.alerts) {
-          const s = a.labels.symbol;
-          if (s && !firstSeen.has(s)) firstSeen.set(s, r.at);
-        }
-      }
-    };
-    const deadline = Date.now() + o.drainTimeoutSeconds * 1000;
-    while (Date.now() < deadline) {
-      scan();
-      if (firstSeen.size >= expected.size && bridge.outbox.pending().length === 0) break;
-      await sleep(200);
-    }
-    // A little longer, so a late duplicate or flood would show in the rates.
-    await sleep(2000);
-    scan();
-
-    const received = await bridgeCounters(bridge, 'alert_bridge_notifications_received_total');
-    const sent = await bridgeCounters(bridge, 'alert_bridge_notifications_sent_total');
-    const deadRes = await fetch(`${bridge.url}/api/v1/dead-letters`);
-    if (!deadRes.ok) throw new Error(`dead-letters answered ${deadRes.status}`);
-    const deadLetters = ((await deadRes.json()) as unknown[]).length;
-
-    const texts: Record<StormChannel, Array<{ at: number; text: string }>> = {
-      email: smtp.mails.map((m, i) => ({ at: mailTimes[i] ?? Date.now(), text: m.parsed.subject ?? '' })),
-      slack: slack.requests.filter((r) => r.status === 200).map((r) => ({ at: r.at, text: JSON.stringify(JSON.parse(r.body)) })),
-      sms: twilio.requests.filter((r) => r.status === 201).map((r) => ({ at: r.at, text: new URLSearchParams(r.body).get('Body') ?? '' })),
-      webhook: webhook.requests
-        .filter((r) => r.status === 200)
-        .map((r) => {
-          const b = JSON.parse(r.body) as { notifications: number };
-          return { at: r.at, text: b.notifications > 1 ? `DIGEST ${b.notifications} notifications:` : '' };
-        }),
-    };
-    const rejected: Record<StormChannel, number> = {
-      email: 0,
-      slack: slack.requests.filter((r) => r.status !== 200).length,
-      sms: twilio.requests.filter((r) => r.status !== 201).length,
-      webhook: webhook.requests.filter((r) => r.status !== 200).length,
-    };
-    const channels = {} as Record<StormChannel, ChannelStats>;
-    for (const ch of STORM_CHANNELS) {
-      const list = texts[ch];
-      const c = list.map((m) => carried(m.text));
-      channels[ch] = {
-        messages: list.length,
-        notifications: c.reduce((s, x) => s + x.n, 0),
-        digests: c.filter((x) => x.digest).length,
-        stored: received[ch] ?? 0,
-        sent: sent[ch] ?? 0,
-        ...rateStats(list.map((m) => m.at)),
-        lastAt: list.length ? (Math.max(...list.map((m) => m.at)) - t0) / 1000 : NaN,
-      };
-    }
-    const smsBodies = texts.sms.map((m) => m.text);
-    return {
-      posted: expected.size,
-      postSeconds,
-      seenInWebhook: [...expected].filter((s) => firstSeen.has(s)).length,
-      missing: [...expected].filter((s) => !firstSeen.has(s)),
-      lastAlertDeliveredAt: firstSeen.size ? (Math.max(...firstSeen.values()) - t0) / 1000 : NaN,
-      channels,
-      maxSmsSegments: Math.max(0, ...smsBodies.map(countSegments)),
-      smsBodies,
-      slackBodies: slack.messages(),
-      deadLetters,
-      pendingAtEnd: bridge.outbox.pending().length,
-      rejected,
-    };
   } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function storm(chain: RunningChain<typeof STORM_PEERS>, o: StormOptions): Promise<StormResult> {
+  const { email: smtp, slack, sms: twilio, webhook } = chain.peers;
+  const bridge = chain.bridge!;
+  const am = chain.alertmanager!;
+
+  // Email has no arrival time in the peer: timestamp it by polling.
+  const mailTimes: number[] = [];
+  const poll = setInterval(() => {
+    while (mailTimes.length < smtp.mails.length) mailTimes.push(Date.now());
+  }, 20);
+  chain.defer(async () => clearInterval(poll));
+
+  // Post the storm: alert k at k × step, alert k in group k mod (names × accounts), so every
+  // group opens in the first seconds and keeps growing for the whole storm.
+  const accounts = Array.from({ length: o.accounts }, (_, a) => `DU${7000001 + a}`);
+  const groups = NAMES.length * accounts.length;
+  const step = (o.seconds * 1000) / o.alerts;
+  const expected = new Set<string>();
+  const t0 = Date.now();
+  let next = 0;
+  while (next < o.alerts) {
+    const due = Math.min(o.alerts, Math.floor((Date.now() - t0) / step) + 1);
+    const batch: unknown[] = [];
+    for (; next < due; next++) {
+      const g = next % groups;
+      const [alertname, severity] = NAMES[g % NAMES.length];
+      const account = accounts[Math.floor(g / NAMES.length)];
+      const symbol = `S${String(next).padStart(5, '0')}`;
+      expected.add(symbol);
+      batch.push({
+        labels: { alertname, severity, account, symbol },
+        annotations: { summary: `${alertname} ${symbol} on ${account}`, description: `Storm alert ${next} (${symbol}).` },
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+        generatorURL: 'http://127.0.0.1:9090/graph',
+      });
+    }
+    if (batch.length) {
+      const res = await fetch(`${am.url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      if (res.status !== 200) throw new Error(`Alertmanager answered ${res.status}: ${await res.text()}`);
+    }
+    await sleep(50);
+  }
+  const postSeconds = (Date.now() - t0) / 1000;
+
+  // Wait until every alert reached the webhook sink and the bridge's outbox is empty.
+  const firstSeen = new Map<string, number>();
+  let parsed = 0;
+  const scan = () => {
+    for (; parsed < webhook.requests.length; parsed++) {
+      const r = webhook.requests[parsed];
+      if (r.status !== 200) continue;
+      const body = JSON.parse(r.body) as { alerts: Array<{ labels: Record<string, string> }> };
+      for (const a of body.alerts) {
+        const s = a.labels.symbol;
+        if (s && !firstSeen.has(s)) firstSeen.set(s, r.at);
+      }
+    }
+  };
+  const deadline = Date.now() + o.drainTimeoutSeconds * 1000;
+  while (Date.now() < deadline) {
+    scan();
+    if (firstSeen.size >= expected.size && bridge.outbox.pending().length === 0) break;
+    await sleep(200);
+  }
+  // A little longer, so a late duplicate or flood would show in the rates.
+  await sleep(2000);
+  scan();
+
+  const received = await bridgeCounters(bridge, 'alert_bridge_notifications_received_total');
+  const sent = await bridgeCounters(bridge, 'alert_bridge_notifications_sent_total');
+  const deadRes = await fetch(`${bridge.url}/api/v1/dead-letters`);
+  if (!deadRes.ok) throw new Error(`dead-letters answered ${deadRes.status}`);
+  const deadLetters = ((await deadRes.json()) as unknown[]).length;
+
+  const texts: Record<StormChannel, Array<{ at: number; text: string }>> = {
+    email: smtp.mails.map((m, i) => ({ at: mailTimes[i] ?? Date.now(), text: m.parsed.subject ?? '' })),
+    slack: slack.requests.filter((r) => r.status === 200).map((r) => ({ at: r.at, text: JSON.stringify(JSON.parse(r.body)) })),
+    sms: twilio.requests.filter((r) => r.status === 201).map((r) => ({ at: r.at, text: new URLSearchParams(r.body).get('Body') ?? '' })),
+    webhook: webhook.requests
+      .filter((r) => r.status === 200)
+      .map((r) => {
+        const b = JSON.parse(r.body) as { notifications: number };
+        return { at: r.at, text: b.notifications > 1 ? `DIGEST ${b.notifications} notifications:` : '' };
+      }),
+  };
+  const rejected: Record<StormChannel, number> = {
+    email: 0,
+    slack: slack.requests.filter((r) => r.status !== 200).length,
+    sms: twilio.requests.filter((r) => r.status !== 201).length,
+    webhook: webhook.requests.filter((r) => r.status !== 200).length,
+  };
+  const channels = {} as Record<StormChannel, ChannelStats>;
+  for (const ch of STORM_CHANNELS) {
+    const list = texts[ch];
+    const c = list.map((m) => carried(m.text));
+    channels[ch] = {
+      messages: list.length,
+      notifications: c.reduce((s, x) => s + x.n, 0),
+      digests: c.filter((x) => x.digest).length,
+      stored: received[ch] ?? 0,
+      sent: sent[ch] ?? 0,
+      ...rateStats(list.map((m) => m.at)),
+      lastAt: list.length ? (Math.max(...list.map((m) => m.at)) - t0) / 1000 : NaN,
+    };
+  }
+  const smsBodies = texts.sms.map((m) => m.text);
+  return {
+    posted: expected.size,
+    postSeconds,
+    seenInWebhook: [...expected].filter((s) => firstSeen.has(s)).length,
+    missing: [...expected].filter((s) => !firstSeen.has(s)),
+    lastAlertDeliveredAt: firstSeen.size ? (Math.max(...firstSeen.values()) - t0) / 1000 : NaN,
+    channels,
+    maxSmsSegments: Math.max(0, ...smsBodies.map(countSegments)),
+    smsBodies,
+    slackBodies: slack.messages(),
+    deadLetters,
+    pendingAtEnd: bridge.outbox.pending().length,
+    rejected,
+  };
 }

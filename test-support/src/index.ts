@@ -15,4 +15,8 @@ export {
 export type { AlertmanagerOptions, ManagedProcess, PrometheusOptions } from './processes.js';
 export { startGeneratedStack } from './stack.js';
 export type { GeneratedStack, GeneratedStackOptions } from './stack.js';
+export { RunningChain, mergeTables } from './chain.js';
+export type { ChainPorts, ChainSpec, PeerOf, PeerSpecs, StartedPeers } from './chain.js';
+export { startBridgeProcess } from './bridgeProcess.js';
+export type { BridgeProcess, BridgeProcessOptions } from './bridgeProcess.js';
 export * from './peers/index.js';

@@ -14,5 +14,5 @@ export { startDiscordPeer, discordPayloadProblems } from './discord.js';
 export type { DiscordPeer } from './discord.js';
 export { startPagerDutyPeer, pagerdutyEventProblems } from './pagerduty.js';
 export type { PagerDutyPeer, PagerDutyEvent } from './pagerduty.js';
-export { peerChannelsToml } from './toml.js';
-export type { PeerChannels } from './toml.js';
+export { peerChannels, peerChannelsToml } from './toml.js';
+export type { PeerChannel, PeerChannels, PeerEndpoints, TomlTable } from './toml.js';
