@@ -32,8 +32,8 @@ import {
   type TomlTable,
 } from './peers/index.js';
 
-/** Each channel's peer, keyed by the channel it stands in for. */
-const START_PEER = {
+/** Each channel's peer, keyed by the channel it stands in for (typed by channel: tsc fails when one is missing). */
+export const PEER_STARTERS = {
   email: startSmtpPeer,
   slack: startSlackPeer,
   sms: startTwilioPeer,
@@ -43,9 +43,9 @@ const START_PEER = {
   pagerduty: startPagerDutyPeer,
 } satisfies Record<ChannelName, (options?: never) => Promise<{ stop(): Promise<void> }>>;
 
-export type PeerOf = { [C in ChannelName]: Awaited<ReturnType<(typeof START_PEER)[C]>> };
+export type PeerOf = { [C in ChannelName]: Awaited<ReturnType<(typeof PEER_STARTERS)[C]>> };
 /** Peers to start, by channel, each with its peer's options ({} for the defaults). */
-export type PeerSpecs = { [C in ChannelName]?: NonNullable<Parameters<(typeof START_PEER)[C]>[0]> };
+export type PeerSpecs = { [C in ChannelName]?: NonNullable<Parameters<(typeof PEER_STARTERS)[C]>[0]> };
 export type StartedPeers<P extends PeerSpecs> = { [C in keyof P]: C extends ChannelName ? PeerOf[C] : never };
 
 /** Free loopback ports picked for every part; the config names those of the parts started. */
@@ -259,7 +259,7 @@ async function startPeers(specs: PeerSpecs, stops: Array<() => Promise<unknown>>
   for (const channel of CHANNELS) {
     const options = specs[channel];
     if (!options) continue;
-    const peer = await (START_PEER[channel] as (o: unknown) => Promise<{ stop(): Promise<void> }>)(options);
+    const peer = await (PEER_STARTERS[channel] as (o: unknown) => Promise<{ stop(): Promise<void> }>)(options);
     peers[channel] = peer;
     stops.push(() => peer.stop());
   }

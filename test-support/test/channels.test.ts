@@ -12,20 +12,10 @@ import { describe, expect, it } from 'vitest';
 import { buildNotifiers } from '../../alert-bridge/src/notifiers/index.js';
 import { displayRecipient } from '../../alert-bridge/src/testAlert.js';
 import { CHANNEL_TITLES, ITEM_NAMES } from '../../console/src/shared/form.js';
-import * as peers from '../src/peers/index.js';
+import { PEER_STARTERS } from '../src/chain.js';
+import { peerChannels } from '../src/peers/toml.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
-
-/** The peer of each channel's provider (typed by channel: tsc fails when one is missing). */
-const PEER_OF: Record<ChannelName, unknown> = {
-  email: peers.startSmtpPeer,
-  slack: peers.startSlackPeer,
-  sms: peers.startTwilioPeer,
-  webhook: peers.startWebhookPeer,
-  telegram: peers.startTelegramPeer,
-  discord: peers.startDiscordPeer,
-  pagerduty: peers.startPagerDutyPeer,
-};
 
 /** The page's titles, typed by channel: tsc fails when one is missing. */
 const TITLES: Readonly<Record<ChannelName, string>> = CHANNEL_TITLES;
@@ -91,7 +81,17 @@ describe('every channel of the config schema', () => {
     for (const c of CHANNELS) expect(messages, c).toContain(`\n- **${TITLES[c]}**: `);
   });
 
-  it('has a loopback peer of its provider in test-support/src/peers', () => {
-    for (const c of CHANNELS) expect(typeof PEER_OF[c], c).toBe('function');
+  it('has a loopback peer of its provider in test-support/src/peers, and its table in peers/toml.ts', () => {
+    // PEER_STARTERS and peerChannels' tables are typed by channel: tsc fails when one is missing.
+    for (const c of CHANNELS) expect(typeof PEER_STARTERS[c], c).toBe('function');
+    const tables = peerChannels(
+      Object.fromEntries(
+        CHANNELS.map((c) => [
+          c,
+          { port: 1, url: 'http://127.0.0.1:1', webhookUrl: 'u', token: 't', accountSid: 'a', authToken: 'b', routingKey: 'r' },
+        ]),
+      ),
+    );
+    expect(Object.keys(tables.tables)).toEqual([...CHANNELS]);
   });
 });
