@@ -8,10 +8,9 @@
  * after the chain started, and `want(channel, between(a, b), match)` expects a notification
  * to arrive in that window (and none before it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type ChannelName, type LoadedConfig } from '@traderadmin/config';
 import { startEmulator, type Emulator } from '@traderadmin/emulator';
 import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/exporter';
@@ -23,6 +22,7 @@ import {
   startAlertmanager,
   startGeneratedStack,
   startPrometheus,
+  startBridgeProcess,
   startSlackPeer,
   startSmtpPeer,
   startTwilioPeer,
@@ -39,10 +39,9 @@ import {
   type TwilioPeer,
   type WebhookPeer,
   type AlertmanagerOptions,
+  type BridgeProcess,
   type PrometheusOptions,
 } from '@traderadmin/test-support';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export type Channel = ChannelName;
 export const ACCOUNT = 'DU1234567';
@@ -125,8 +124,7 @@ export class Chain {
   console?: RunningPage;
   configFile = '';
   env: NodeJS.ProcessEnv = {};
-  /** The bridge child process, when options.bridgeProcess. */
-  bridgeChild?: ChildProcess;
+  private bridgeProcess?: BridgeProcess;
   /** Where the bridge listens, in-process or child. */
   bridgeUrl = '';
   private prometheusOptions!: PrometheusOptions;
@@ -336,39 +334,23 @@ export class Chain {
 
   /** Starts `traderadmin bridge --config <chain config>` with the chain's environment; resolves once it listens. */
   async startBridgeProcess(): Promise<void> {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/traderadmin.mjs'), 'bridge', '--config', this.configFile], {
+    this.bridgeProcess = await startBridgeProcess({
+      configFile: this.configFile,
       cwd: this.dir,
       env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      url: this.bridgeUrl,
+      onLine: (line) => this.bridgeLog.push(line),
     });
-    this.bridgeChild = child;
-    let output = '';
-    let partial = '';
-    const onData = (d: Buffer) => {
-      output += d;
-      const lines = (partial + d).split('\n');
-      partial = lines.pop() ?? '';
-      this.bridgeLog.push(...lines.filter(Boolean));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    const deadline = Date.now() + 30_000;
-    while (!output.includes(`alert bridge listening on ${this.bridgeUrl}`)) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`bridge exited:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`bridge not listening after 30 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  }
+
+  /** The bridge child process, when options.bridgeProcess. */
+  get bridgeChild(): ChildProcess | undefined {
+    return this.bridgeProcess?.child;
   }
 
   /** Kills the bridge child process (SIGKILL by default: no chance to finish anything) and waits for it to exit. */
   async killBridge(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.bridgeChild;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await this.bridgeProcess?.kill(signal);
   }
 
   /** Seconds since the chain started. */
