@@ -9,21 +9,18 @@
  * chart drawn; median of 3 fresh tabs), and the bytes of the bundled script. Alertmanager and the
  * bridge are not started (their health checks fail at once on loopback). Bounded: about 70 s.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadConfig } from '@traderadmin/config';
 import { startAlertsPage } from '@traderadmin/console';
 import { launchChromium, newContext } from '@traderadmin/console/browser';
 import { silentLogger, startExporter } from '@traderadmin/exporter';
-import { generate, writeGenerated } from '@traderadmin/rules-gen';
-import { freePort, sleep, startPrometheus } from '@traderadmin/test-support';
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
+import { freePort, sleep } from '@traderadmin/test-support';
+import { benchAccounts, feedBook } from './kit/book.js';
+import { startGeneratedPrometheus } from './kit/prometheus.js';
+import { withScratch } from './kit/scratch.js';
+import { percentile } from './kit/stats.js';
 
 interface Row {
   shape: string;
@@ -33,12 +30,10 @@ interface Row {
   firstRender: number;
 }
 
-async function run(accountsCount: number, positions: number): Promise<Row> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-console-'));
-  const stops: Array<() => Promise<unknown>> = [];
-  try {
+const run = (accountsCount: number, positions: number): Promise<Row> =>
+  withScratch('bench-console-', async (dir, stops) => {
     const [exporterPort, prometheusPort, am, bridge] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const accounts = Array.from({ length: accountsCount }, (_, a) => `DU${1000000 + a}`);
+    const accounts = benchAccounts(accountsCount);
     const file = path.join(dir, 'config.toml');
     writeFileSync(
       file,
@@ -47,27 +42,8 @@ async function run(accountsCount: number, positions: number): Promise<Row> {
     const loaded = loadConfig(file);
     const exporter = await startExporter(loaded, { logger: silentLogger, connect: false });
     stops.push(() => exporter.close());
-    const now = Date.now();
-    for (const account of accounts) {
-      exporter.sink.accountValue(account, 'NetLiquidation', 1_000_000, 'USD');
-      exporter.sink.accountValue(account, 'BuyingPower', 4_000_000, 'USD');
-      for (let p = 0; p < positions; p++) {
-        const price = 10 + (p % 500);
-        const base = { account, key: String(100_000 + p), symbol: `SYM${p}`, secType: 'STK', currency: 'USD', quantity: 100 };
-        exporter.sink.fills([{ ...base, price, time: now, execId: `${account}.${p}`, side: 'BUY' }], true);
-        exporter.sink.position({ ...base, avgCost: price, marketPrice: price * 1.01, marketValue: price * 101, unrealizedPnl: price });
-      }
-    }
-    const generated = path.join(dir, 'generated');
-    mkdirSync(generated, { recursive: true });
-    const files = generate(loaded);
-    writeGenerated(generated, files);
-    const prom = await startPrometheus({
-      config: files.get('prometheus.yml')!.content,
-      dir: generated,
-      port: prometheusPort,
-      storagePath: path.join(dir, 'prom-data'),
-    });
+    feedBook(exporter.sink, accounts, positions, { fills: true });
+    const { generated, prometheus: prom } = await startGeneratedPrometheus(loaded, dir, prometheusPort);
     stops.push(() => prom.stop());
     // Equity moves while Prometheus scrapes, so the charts have a curve.
     const ticker = setInterval(() => {
@@ -109,16 +85,12 @@ async function run(accountsCount: number, positions: number): Promise<Row> {
     }
     return {
       shape: `${accountsCount} × ${positions.toLocaleString('en')}`,
-      refreshMedian: pct(times, 50),
-      refreshP95: pct(times, 95),
+      refreshMedian: percentile(times, 50),
+      refreshP95: percentile(times, 95),
       liveBytes,
-      firstRender: pct(renders, 50),
+      firstRender: percentile(renders, 50),
     };
-  } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+  });
 
 const { bundleClient } = await import('@traderadmin/console');
 const code = await bundleClient();

@@ -15,6 +15,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { checkConfigText } from '@traderadmin/config';
 import { createExporterCore, silentLogger, startExporter } from '@traderadmin/exporter';
+import { benchAccounts, feedBook } from './kit/book.js';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -32,46 +33,7 @@ async function renderCase(positions: number, accounts: number) {
   gc();
   const before = process.memoryUsage().heapUsed;
   const core = createExporterCore(config!, { logger: silentLogger });
-  const now = Date.now();
-  for (let a = 0; a < accounts; a++) {
-    const account = `DU${1000000 + a}`;
-    core.sink.accountValue(account, 'NetLiquidation', 1_000_000, 'USD');
-    core.sink.accountValue(account, 'BuyingPower', 4_000_000, 'USD');
-    core.sink.accountValue(account, 'TotalCashValue', 500_000, 'USD');
-    for (let p = 0; p < positions; p++) {
-      const key = String(100_000 + p);
-      const price = 10 + (p % 500);
-      core.sink.fills(
-        [
-          {
-            execId: `${account}.${p}`,
-            account,
-            key,
-            symbol: `SYM${p}`,
-            secType: 'STK',
-            currency: 'USD',
-            side: 'BUY',
-            quantity: 100,
-            price,
-            time: now,
-          },
-        ],
-        true,
-      );
-      core.sink.position({
-        account,
-        key,
-        symbol: `SYM${p}`,
-        secType: 'STK',
-        currency: 'USD',
-        quantity: 100,
-        avgCost: price,
-        marketPrice: price * 1.01,
-        marketValue: price * 101,
-        unrealizedPnl: price,
-      });
-    }
-  }
+  feedBook(core.sink, benchAccounts(accounts), positions, { fills: true });
   const body = await core.metrics('all');
   const series = body.split('\n').filter((l) => l && !l.startsWith('#')).length;
   const n = positions * accounts >= 10_000 ? 30 : positions * accounts >= 1000 ? 100 : 300;

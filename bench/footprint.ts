@@ -19,6 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep, waitFor } from '@traderadmin/test-support';
+import { cpuTicks, TICKS_PER_SECOND } from './kit/stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -32,7 +33,6 @@ const LOADS = [
 ].filter((l) => !['small', 'large'].some((n) => args.includes(n)) || args.includes(l.name));
 const IDLE_SECONDS = 60;
 const CPU_WINDOW_SECONDS = 30;
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const PAGE_KB = 4;
 
 interface Sample {
@@ -77,10 +77,6 @@ function nameOf(pid: number): string {
   return exe;
 }
 
-const cpuTicks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime, stime
-};
 const rssKb = (pid: number) => Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_KB;
 const pssKb = (pid: number) => Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? NaN);
 

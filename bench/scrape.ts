@@ -9,38 +9,34 @@
  * interval, and the samples per scrape. Exits 1 when a scrape fails or takes half its interval.
  * Bounded: about 75 s.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '@traderadmin/config';
 import { silentLogger, startExporter } from '@traderadmin/exporter';
-import { JOBS, POSITIONS_JOB, generate, writeGenerated } from '@traderadmin/rules-gen';
-import { freePort, promQuery, sleep, startPrometheus, waitFor } from '@traderadmin/test-support';
+import { JOBS, POSITIONS_JOB } from '@traderadmin/rules-gen';
+import { freePort, promQuery, sleep, waitFor } from '@traderadmin/test-support';
+import { benchAccounts, feedBook } from './kit/book.js';
+import { startGeneratedPrometheus } from './kit/prometheus.js';
+import { withScratch } from './kit/scratch.js';
+import { percentile } from './kit/stats.js';
 
 const ACCOUNTS = 10;
 const POSITIONS = 1000;
 const RUN_SECONDS = 60;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-
-const dir = mkdtempSync(path.join(tmpdir(), 'bench-scrape-'));
-const stops: Array<() => Promise<unknown>> = [];
-try {
+await withScratch('bench-scrape-', async (dir, stops) => {
   const [exporterPort, prometheusPort] = [await freePort(), await freePort()];
-  const accounts = Array.from({ length: ACCOUNTS }, (_, a) => `DU${1000000 + a}`);
+  const accounts = benchAccounts(ACCOUNTS);
   const file = path.join(dir, 'config.toml');
   writeFileSync(
     file,
     `[broker]
-accounts = ${JSON.stringify(accounts)}
-[exporter]
-listen = "127.0.0.1:${exporterPort}"
-[prometheus]
-listen = "127.0.0.1:${prometheusPort}"
-`,
+  accounts = ${JSON.stringify(accounts)}
+  [exporter]
+  listen = "127.0.0.1:${exporterPort}"
+  [prometheus]
+  listen = "127.0.0.1:${prometheusPort}"
+  `,
   );
   const loaded = loadConfig(file);
   const intervals = {
@@ -50,43 +46,7 @@ listen = "127.0.0.1:${prometheusPort}"
   };
   const exporter = await startExporter(loaded, { logger: silentLogger, connect: false });
   stops.push(() => exporter.close());
-  const now = Date.now();
-  const position = (account: string, p: number, drift: number) => {
-    const price = 10 + (p % 500);
-    const market = price * drift;
-    exporter.sink.position({
-      account,
-      key: String(100_000 + p),
-      symbol: `SYM${p}`,
-      secType: 'STK',
-      currency: 'USD',
-      quantity: 100,
-      avgCost: price,
-      marketPrice: market,
-      marketValue: market * 100,
-      unrealizedPnl: (market - price) * 100,
-    });
-  };
-  for (const account of accounts) {
-    exporter.sink.accountValue(account, 'NetLiquidation', 1_000_000, 'USD');
-    exporter.sink.accountValue(account, 'BuyingPower', 4_000_000, 'USD');
-    exporter.sink.accountValue(account, 'TotalCashValue', 500_000, 'USD');
-    for (let p = 0; p < POSITIONS; p++) {
-      const price = 10 + (p % 500);
-      const fill = {
-        account,
-        key: String(100_000 + p),
-        symbol: `SYM${p}`,
-        secType: 'STK',
-        currency: 'USD',
-        quantity: 100,
-        price,
-        time: now,
-      };
-      exporter.sink.fills([{ ...fill, execId: `${account}.${p}`, side: 'BUY' }], true);
-      position(account, p, 1.01);
-    }
-  }
+  const tick = feedBook(exporter.sink, accounts, POSITIONS, { fills: true });
   const open = exporter.ledger.accounts().length;
   if (open !== ACCOUNTS) throw new Error(`${open} accounts in the ledger, expected ${ACCOUNTS}`);
   const bodies = {
@@ -94,25 +54,11 @@ listen = "127.0.0.1:${prometheusPort}"
     [POSITIONS_JOB]: await (await fetch(`${exporter.url}/metrics?scope=positions`)).text(),
   };
 
-  const generated = path.join(dir, 'generated');
-  mkdirSync(generated, { recursive: true });
-  const files = generate(loaded);
-  writeGenerated(generated, files);
-  const prom = await startPrometheus({
-    config: files.get('prometheus.yml')!.content,
-    dir: generated,
-    port: prometheusPort,
-    storagePath: path.join(dir, 'prom-data'),
-  });
+  const { prometheus: prom } = await startGeneratedPrometheus(loaded, dir, prometheusPort);
   stops.push(() => prom.stop());
 
   // Prices move while Prometheus scrapes: 10% of the positions every second.
-  let tick = 0;
-  const mover = setInterval(() => {
-    tick++;
-    for (const account of accounts)
-      for (let p = tick % 10; p < POSITIONS; p += 10) position(account, p, 1 + ((tick * 7 + p) % 40) / 1000 - 0.02);
-  }, 1000);
+  const mover = setInterval(tick, 1000);
   stops.push(async () => clearInterval(mover));
 
   await waitFor('first scrape', async () => (await promQuery(prom.url, 'up{job="trader-exporter"}')).length === 1, {
@@ -139,7 +85,7 @@ listen = "127.0.0.1:${prometheusPort}"
     const interval = intervals[job];
     if (failed > 0 || max >= interval / 2) bad = true;
     rows.push(
-      `| ${job} | ${Math.max(...samples)} | ${(bodies[job].length / 1024 / 1024).toFixed(2)} MiB | ${durations.length} | ${failed} | ${ms(pct(durations, 50))} | ${ms(max)} | ${interval.toLocaleString('en-US')} ms | ${((max / interval) * 100).toFixed(0)}% |`,
+      `| ${job} | ${Math.max(...samples)} | ${(bodies[job].length / 1024 / 1024).toFixed(2)} MiB | ${durations.length} | ${failed} | ${ms(percentile(durations, 50))} | ${ms(max)} | ${interval.toLocaleString('en-US')} ms | ${((max / interval) * 100).toFixed(0)}% |`,
     );
   }
   console.log(
@@ -152,7 +98,4 @@ listen = "127.0.0.1:${prometheusPort}"
     ].join('\n'),
   );
   if (bad) process.exitCode = 1;
-} finally {
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
-}
+});
