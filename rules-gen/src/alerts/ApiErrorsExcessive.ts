@@ -1,25 +1,20 @@
 /** ApiErrorsExcessive: more than max_api_errors_per_hour API errors (warnings excluded) in the last hour. */
 import { decimal } from '../decimal.js';
-import { expect, missingData, selector } from '../suite.js';
-import { configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
+import { expect, selector } from '../suite.js';
+import { thresholdAlert, type AlertDefinition } from './alert.js';
 
-export const ApiErrorsExcessive: AlertDefinition<'ApiErrorsExcessive'> = {
+export const ApiErrorsExcessive: AlertDefinition<'ApiErrorsExcessive'> = thresholdAlert({
   name: 'ApiErrorsExcessive',
-  alwaysOn: false,
-  rules: (c) => {
-    const th = configThreshold(c, 'max_api_errors_per_hour', 'errors/h', decimal, decimal);
-    return thresholdRule('ApiErrorsExcessive', th, {
-      variant: 'limit',
-      expr: `sum(component:trader_api_errors:increase1h) > ${th.exprValue}`,
-      severity: 'warning',
-      summary: ['Excessive API errors in the last hour'],
-      description: [{ value: 'count' }, ` API errors in the last hour, more than the limit of ${th.display} (max_api_errors_per_hour).`],
-      dashboard: 'overview',
-    });
-  },
-  tests: (s) => {
-    const rule = s.rule('ApiErrorsExcessive');
-    const N = s.model.config.alerts_config.thresholds.max_api_errors_per_hour;
+  threshold: { key: 'max_api_errors_per_hour', unit: 'errors/h', exprValue: decimal, display: decimal },
+  rule: (th) => ({
+    variant: 'limit',
+    expr: `sum(component:trader_api_errors:increase1h) > ${th.exprValue}`,
+    severity: 'warning',
+    summary: ['Excessive API errors in the last hour'],
+    description: [{ value: 'count' }, ` API errors in the last hour, more than the limit of ${th.display} (max_api_errors_per_hour).`],
+    dashboard: 'overview',
+  }),
+  tests: (s, rule, N) => {
     const E = s.E;
     const labels = { component: 'ibkr', code: '1100', class: 'connectivity' };
     const resolveStep = Math.ceil(3600 / E) + 3;
@@ -45,7 +40,6 @@ export const ApiErrorsExcessive: AlertDefinition<'ApiErrorsExcessive'> = {
           { eval_time: s.t(resolveStep), alertname: rule.alert, exp_alerts: [] },
         ],
       },
-      missingData(s, 'ApiErrorsExcessive'),
     ];
   },
   runbook: [
@@ -61,4 +55,4 @@ export const ApiErrorsExcessive: AlertDefinition<'ApiErrorsExcessive'> = {
     '',
     '**Silence:** `amtool silence add alertname=ApiErrorsExcessive --duration=1h --comment="IB maintenance"`.',
   ],
-};
+});

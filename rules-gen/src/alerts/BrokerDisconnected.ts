@@ -5,32 +5,29 @@
  */
 import { JOBS } from '../jobs.js';
 import { INSTANCE, missingData, quietFiresResolves, selector, TEST_ACCOUNT } from '../suite.js';
-import type { AlertDefinition } from './alert.js';
+import { oneRuleAlert, type AlertDefinition } from './alert.js';
 
 const DOWN = 'max by (instance, gateway) (trader_broker_connected) == 0';
 
-export const BrokerDisconnected: AlertDefinition<'BrokerDisconnected'> = {
+export const BrokerDisconnected: AlertDefinition<'BrokerDisconnected'> = oneRuleAlert({
   name: 'BrokerDisconnected',
   alwaysOn: false,
   window: 'outside-restart-window',
-  rules: () => [
-    {
-      alert: 'BrokerDisconnected',
-      variant: 'down',
-      expr: `(\n  ${DOWN}\n)\n+ on (instance) group_right (gateway)\n  (0 * group by (instance, account) (last_over_time(trader_equity[1h])))\nor on (instance)\n(\n  ${DOWN}\n)`,
-      forSeconds: 0,
-      severity: 'critical',
-      summary: ['Broker connection down: ', { label: 'gateway' }],
-      description: [
-        'The exporter is not connected and logged in to gateway ',
-        { label: 'gateway' },
-        { optionalLabel: 'account', before: ' (account ', after: ')' },
-        ': no orders, fills or market data are seen.',
-      ],
-      dashboard: 'account',
-      source: 'broker',
-    },
-  ],
+  rule: () => ({
+    variant: 'down',
+    expr: `(\n  ${DOWN}\n)\n+ on (instance) group_right (gateway)\n  (0 * group by (instance, account) (last_over_time(trader_equity[1h])))\nor on (instance)\n(\n  ${DOWN}\n)`,
+    forSeconds: 0,
+    severity: 'critical',
+    summary: ['Broker connection down: ', { label: 'gateway' }],
+    description: [
+      'The exporter is not connected and logged in to gateway ',
+      { label: 'gateway' },
+      { optionalLabel: 'account', before: ' (account ', after: ')' },
+      ': no orders, fills or market data are seen.',
+    ],
+    dashboard: 'account',
+    source: 'broker',
+  }),
   inhibits: [
     { targets: ['MarketDataStale'], equal: [], why: 'a disconnected gateway explains stale data: one page, not two' },
     {
@@ -39,8 +36,7 @@ export const BrokerDisconnected: AlertDefinition<'BrokerDisconnected'> = {
       why: 'P&L of an account whose gateway is down is frozen, not news',
     },
   ],
-  tests: (s) => {
-    const rule = s.rule('BrokerDisconnected');
+  tests: (s, rule) => {
     const gateway = s.model.config.broker.name;
     const conn = { series: selector('trader_broker_connected', { gateway, instance: INSTANCE, job: JOBS.exporter }), values: '1 1 0 0 1' };
     const equity = {
@@ -79,4 +75,4 @@ export const BrokerDisconnected: AlertDefinition<'BrokerDisconnected'> = {
     '**Silence:** during planned maintenance only:',
     '`amtool silence add alertname=BrokerDisconnected --duration=1h --comment="gateway upgrade"`.',
   ],
-};
+});

@@ -1,35 +1,30 @@
 /** DailyRealizedPnlBelowLimit: realized P&L today is below min_daily_realized_pnl (the daily loss limit). */
 import { add, decimal, money } from '../decimal.js';
-import { missingData, selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
-import { ACCOUNT, configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
+import { selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
+import { ACCOUNT, thresholdAlert, type AlertDefinition } from './alert.js';
 
-export const DailyRealizedPnlBelowLimit: AlertDefinition<'DailyRealizedPnlBelowLimit'> = {
+export const DailyRealizedPnlBelowLimit: AlertDefinition<'DailyRealizedPnlBelowLimit'> = thresholdAlert({
   name: 'DailyRealizedPnlBelowLimit',
-  alwaysOn: false,
-  rules: (c) => {
-    const th = configThreshold(c, 'min_daily_realized_pnl', 'currency', decimal, money);
-    return thresholdRule('DailyRealizedPnlBelowLimit', th, {
-      variant: 'limit',
-      expr: `min by (account, currency) (trader_realized_pnl_today) < ${th.exprValue}`,
-      severity: 'critical',
-      summary: ['Daily realized loss limit hit on ', ...ACCOUNT],
-      description: [
-        'Realized P&L today on account ',
-        ...ACCOUNT,
-        ' is ',
-        { value: 'money' },
-        ' ',
-        { label: 'currency' },
-        `, below the limit of ${th.display} `,
-        { label: 'currency' },
-        ' (min_daily_realized_pnl).',
-      ],
-      dashboard: 'account',
-    });
-  },
-  tests: (s) => {
-    const rule = s.rule('DailyRealizedPnlBelowLimit');
-    const P = s.model.config.alerts_config.thresholds.min_daily_realized_pnl;
+  threshold: { key: 'min_daily_realized_pnl', unit: 'currency', exprValue: decimal, display: money },
+  rule: (th) => ({
+    variant: 'limit',
+    expr: `min by (account, currency) (trader_realized_pnl_today) < ${th.exprValue}`,
+    severity: 'critical',
+    summary: ['Daily realized loss limit hit on ', ...ACCOUNT],
+    description: [
+      'Realized P&L today on account ',
+      ...ACCOUNT,
+      ' is ',
+      { value: 'money' },
+      ' ',
+      { label: 'currency' },
+      `, below the limit of ${th.display} `,
+      { label: 'currency' },
+      ' (min_daily_realized_pnl).',
+    ],
+    dashboard: 'account',
+  }),
+  tests: (s, rule, P) => {
     const labels = { account: TEST_ACCOUNT, currency: 'USD' };
     const value = { safe: add(P, '0.01'), limit: add(P, 0), breach: add(P, '-0.01') };
     return [
@@ -41,7 +36,6 @@ export const DailyRealizedPnlBelowLimit: AlertDefinition<'DailyRealizedPnlBelowL
         labels,
         Number(value.breach),
       ),
-      missingData(s, 'DailyRealizedPnlBelowLimit'),
     ];
   },
   runbook: [
@@ -58,4 +52,4 @@ export const DailyRealizedPnlBelowLimit: AlertDefinition<'DailyRealizedPnlBelowL
     '**Silence:** only after acting, and only until the next trading day:',
     '`amtool silence add alertname=DailyRealizedPnlBelowLimit account=<account> --duration=8h --comment="strategy stopped"`.',
   ],
-};
+});

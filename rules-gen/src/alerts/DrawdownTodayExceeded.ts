@@ -1,37 +1,31 @@
 /** DrawdownTodayExceeded: equity is more than max_portfolio_drawdown_percentage_today below start-of-day equity. */
 import { add, decimal, mul, shift } from '../decimal.js';
-import { missingData, selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
-import { ACCOUNT, configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
+import { selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
+import { ACCOUNT, thresholdAlert, type AlertDefinition } from './alert.js';
 
-export const DrawdownTodayExceeded: AlertDefinition<'DrawdownTodayExceeded'> = {
+export const DrawdownTodayExceeded: AlertDefinition<'DrawdownTodayExceeded'> = thresholdAlert({
   name: 'DrawdownTodayExceeded',
-  alwaysOn: false,
-  rules: (c) => {
-    const th = configThreshold(
-      c,
-      'max_portfolio_drawdown_percentage_today',
-      '%',
-      (v) => shift(v, -2),
-      (v) => `${decimal(v)} %`,
-    );
-    return thresholdRule('DrawdownTodayExceeded', th, {
-      variant: 'limit',
-      expr: `account:trader_drawdown_today:ratio > ${th.exprValue}`,
-      severity: 'critical',
-      summary: ['Drawdown limit exceeded on ', ...ACCOUNT],
-      description: [
-        'Equity on account ',
-        ...ACCOUNT,
-        ' is ',
-        { value: 'percent' },
-        ` below start-of-day equity, more than the ${th.display} limit (max_portfolio_drawdown_percentage_today).`,
-      ],
-      dashboard: 'account',
-    });
+  threshold: {
+    key: 'max_portfolio_drawdown_percentage_today',
+    unit: '%',
+    exprValue: (v) => shift(v, -2),
+    display: (v) => `${decimal(v)} %`,
   },
-  tests: (s) => {
-    const rule = s.rule('DrawdownTodayExceeded');
-    const X = s.model.config.alerts_config.thresholds.max_portfolio_drawdown_percentage_today;
+  rule: (th) => ({
+    variant: 'limit',
+    expr: `account:trader_drawdown_today:ratio > ${th.exprValue}`,
+    severity: 'critical',
+    summary: ['Drawdown limit exceeded on ', ...ACCOUNT],
+    description: [
+      'Equity on account ',
+      ...ACCOUNT,
+      ' is ',
+      { value: 'percent' },
+      ` below start-of-day equity, more than the ${th.display} limit (max_portfolio_drawdown_percentage_today).`,
+    ],
+    dashboard: 'account',
+  }),
+  tests: (s, rule, X) => {
     const labels = { account: TEST_ACCOUNT, currency: 'USD' };
     const start = '100000';
     // Equity exactly at the limit is not testable: 1 - e/s has float noise. One unit either
@@ -51,7 +45,6 @@ export const DrawdownTodayExceeded: AlertDefinition<'DrawdownTodayExceeded'> = {
         labels,
         breachRatio,
       ),
-      missingData(s, 'DrawdownTodayExceeded'),
     ];
   },
   runbook: [
@@ -68,4 +61,4 @@ export const DrawdownTodayExceeded: AlertDefinition<'DrawdownTodayExceeded'> = {
     '',
     '**Silence:** `amtool silence add alertname=DrawdownTodayExceeded account=<account> --duration=2h --comment="hedged"`.',
   ],
-};
+});

@@ -1,29 +1,26 @@
 /** ExporterDown: Prometheus cannot scrape the exporter (or has no target for it); every trading alert is blind. */
 import { JOBS } from '../jobs.js';
 import { expect, INSTANCE } from '../suite.js';
-import type { AlertDefinition } from './alert.js';
+import { oneRuleAlert, type AlertDefinition } from './alert.js';
 
-export const ExporterDown: AlertDefinition<'ExporterDown'> = {
+export const ExporterDown: AlertDefinition<'ExporterDown'> = oneRuleAlert({
   name: 'ExporterDown',
   alwaysOn: true,
-  rules: (c) => [
-    {
-      alert: 'ExporterDown',
-      variant: 'down',
-      expr: `up{job="${JOBS.exporter}"} == 0\nor\nabsent(up{job="${JOBS.exporter}"})`,
-      // Two missed scrapes: one slow scrape does not page at night.
-      forSeconds: 2 * c.prometheus.scrape_interval_seconds,
-      severity: 'critical',
-      summary: ['Prometheus cannot scrape the trader exporter'],
-      description: [
-        'Prometheus cannot scrape the trader exporter',
-        { optionalLabel: 'instance', before: ' at ', after: '' },
-        `: every trading alert is blind until it is back (exporter.listen = ${c.exporter.listen}).`,
-      ],
-      dashboard: 'overview',
-      source: 'exporter.listen',
-    },
-  ],
+  rule: (c) => ({
+    variant: 'down',
+    expr: `up{job="${JOBS.exporter}"} == 0\nor\nabsent(up{job="${JOBS.exporter}"})`,
+    // Two missed scrapes: one slow scrape does not page at night.
+    forSeconds: 2 * c.prometheus.scrape_interval_seconds,
+    severity: 'critical',
+    summary: ['Prometheus cannot scrape the trader exporter'],
+    description: [
+      'Prometheus cannot scrape the trader exporter',
+      { optionalLabel: 'instance', before: ' at ', after: '' },
+      `: every trading alert is blind until it is back (exporter.listen = ${c.exporter.listen}).`,
+    ],
+    dashboard: 'overview',
+    source: 'exporter.listen',
+  }),
   inhibits: [
     {
       targets: ['ComponentDown', 'BrokerDisconnected', 'MarketDataStale'],
@@ -31,8 +28,7 @@ export const ExporterDown: AlertDefinition<'ExporterDown'> = {
       why: 'without the exporter, heartbeats and broker metrics are absent, not down',
     },
   ],
-  tests: (s) => {
-    const rule = s.rule('ExporterDown');
+  tests: (s, rule) => {
     const forSteps = Math.ceil(rule.forSeconds / s.E);
     const downAt = 2;
     const steps = downAt + forSteps + 1;
@@ -73,4 +69,4 @@ export const ExporterDown: AlertDefinition<'ExporterDown'> = {
     '',
     '**Silence:** only for planned downtime: `amtool silence add alertname=ExporterDown --duration=30m`.',
   ],
-};
+});

@@ -1,33 +1,28 @@
 /** MarketDataStale: no data sync for longer than max_data_staleness_seconds (notified inside market hours only). */
 import { decimal } from '../decimal.js';
-import { missingData, quietFiresResolves, selector, staleScenario } from '../suite.js';
-import { configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
+import { quietFiresResolves, selector, staleScenario } from '../suite.js';
+import { thresholdAlert, type AlertDefinition } from './alert.js';
 
-export const MarketDataStale: AlertDefinition<'MarketDataStale'> = {
+export const MarketDataStale: AlertDefinition<'MarketDataStale'> = thresholdAlert({
   name: 'MarketDataStale',
-  alwaysOn: false,
   clockDriven: true,
   window: 'market-hours',
-  rules: (c) => {
-    const th = configThreshold(c, 'max_data_staleness_seconds', 's', decimal, (v) => `${decimal(v)} s`);
-    return thresholdRule('MarketDataStale', th, {
-      variant: 'limit',
-      expr: `time() - max by (source) (trader_last_data_sync_timestamp_seconds) > ${th.exprValue}`,
-      severity: 'warning',
-      summary: ['Market data is stale: ', { label: 'source' }],
-      description: [
-        'No ',
-        { label: 'source' },
-        ' sync for ',
-        { value: 'duration' },
-        `, longer than the ${th.display} limit (max_data_staleness_seconds).`,
-      ],
-      dashboard: 'overview',
-    });
-  },
-  tests: (s) => {
-    const rule = s.rule('MarketDataStale');
-    const S = s.model.config.alerts_config.thresholds.max_data_staleness_seconds;
+  threshold: { key: 'max_data_staleness_seconds', unit: 's', exprValue: decimal, display: (v) => `${decimal(v)} s` },
+  rule: (th) => ({
+    variant: 'limit',
+    expr: `time() - max by (source) (trader_last_data_sync_timestamp_seconds) > ${th.exprValue}`,
+    severity: 'warning',
+    summary: ['Market data is stale: ', { label: 'source' }],
+    description: [
+      'No ',
+      { label: 'source' },
+      ' sync for ',
+      { value: 'duration' },
+      `, longer than the ${th.display} limit (max_data_staleness_seconds).`,
+    ],
+    dashboard: 'overview',
+  }),
+  tests: (s, rule, S) => {
     const sc = staleScenario(s.E, S);
     const labels = { source: 'market_data' };
     return [
@@ -40,7 +35,6 @@ export const MarketDataStale: AlertDefinition<'MarketDataStale'> = {
         ],
         alert_rule_test: quietFiresResolves(s, rule, labels, sc.staleness, [sc.quietStep, sc.fireStep, sc.resumeStep]),
       },
-      missingData(s, 'MarketDataStale'),
     ];
   },
   runbook: [
@@ -56,4 +50,4 @@ export const MarketDataStale: AlertDefinition<'MarketDataStale'> = {
     '',
     '**Silence:** `amtool silence add alertname=MarketDataStale source=<source> --duration=1h`.',
   ],
-};
+});

@@ -1,39 +1,28 @@
 /** OrderLatencyHigh: one order round trip in the latency window took longer than max_order_latency_ms. */
 import { decimal, shift } from '../decimal.js';
-import { missingData, selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
-import { ACCOUNT, configThreshold, thresholdRule, type AlertDefinition } from './alert.js';
+import { selector, TEST_ACCOUNT, thresholdGroup } from '../suite.js';
+import { ACCOUNT, thresholdAlert, type AlertDefinition } from './alert.js';
 
-export const OrderLatencyHigh: AlertDefinition<'OrderLatencyHigh'> = {
+export const OrderLatencyHigh: AlertDefinition<'OrderLatencyHigh'> = thresholdAlert({
   name: 'OrderLatencyHigh',
-  alwaysOn: false,
-  rules: (c) => {
-    const th = configThreshold(
-      c,
-      'max_order_latency_ms',
-      'ms',
-      (v) => shift(v, -3),
-      (v) => `${decimal(v)} ms`,
-    );
-    return thresholdRule('OrderLatencyHigh', th, {
-      variant: 'max',
-      expr: `max by (account, stage) (trader_order_latency_max_seconds) > ${th.exprValue}`,
-      severity: 'warning',
-      summary: ['Slow order round trip on ', ...ACCOUNT],
-      description: [
-        'An order round trip (',
-        { label: 'stage' },
-        ') on account ',
-        ...ACCOUNT,
-        ' took ',
-        { value: 'duration' },
-        `, above the ${th.display} limit (max_order_latency_ms).`,
-      ],
-      dashboard: 'account',
-    });
-  },
-  tests: (s) => {
-    const rule = s.rule('OrderLatencyHigh');
-    const L = s.model.config.alerts_config.thresholds.max_order_latency_ms;
+  threshold: { key: 'max_order_latency_ms', unit: 'ms', exprValue: (v) => shift(v, -3), display: (v) => `${decimal(v)} ms` },
+  rule: (th) => ({
+    variant: 'max',
+    expr: `max by (account, stage) (trader_order_latency_max_seconds) > ${th.exprValue}`,
+    severity: 'warning',
+    summary: ['Slow order round trip on ', ...ACCOUNT],
+    description: [
+      'An order round trip (',
+      { label: 'stage' },
+      ') on account ',
+      ...ACCOUNT,
+      ' took ',
+      { value: 'duration' },
+      `, above the ${th.display} limit (max_order_latency_ms).`,
+    ],
+    dashboard: 'account',
+  }),
+  tests: (s, rule, L) => {
     const labels = { account: TEST_ACCOUNT, stage: 'fill' };
     const value = { safe: shift(Math.max(0, L - 1), -3), limit: shift(L, -3), breach: shift(L + 1, -3) };
     return [
@@ -45,7 +34,6 @@ export const OrderLatencyHigh: AlertDefinition<'OrderLatencyHigh'> = {
         labels,
         Number(value.breach),
       ),
-      missingData(s, 'OrderLatencyHigh'),
     ];
   },
   runbook: [
@@ -63,4 +51,4 @@ export const OrderLatencyHigh: AlertDefinition<'OrderLatencyHigh'> = {
     '',
     '**Silence:** `amtool silence add alertname=OrderLatencyHigh account=<account> --duration=30m`.',
   ],
-};
+});

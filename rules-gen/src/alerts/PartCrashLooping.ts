@@ -1,30 +1,26 @@
 /** PartCrashLooping: "traderadmin up" keeps restarting one part (supervisor.crash_loop_restarts). */
 import { JOBS } from '../jobs.js';
 import { quietFiresResolves, selector } from '../suite.js';
-import type { AlertDefinition } from './alert.js';
+import { oneRuleAlert, type AlertDefinition } from './alert.js';
 
-export const PartCrashLooping: AlertDefinition<'PartCrashLooping'> = {
+export const PartCrashLooping: AlertDefinition<'PartCrashLooping'> = oneRuleAlert({
   name: 'PartCrashLooping',
   alwaysOn: true,
-  rules: (c) => [
-    {
-      alert: 'PartCrashLooping',
-      variant: 'supervisor',
-      expr: 'max by (part) (traderadmin_part_crash_looping) == 1',
-      forSeconds: 0,
-      severity: 'critical',
-      summary: ['A part of the stack keeps crashing: ', { label: 'part' }],
-      description: [
-        '"traderadmin up" restarted ',
-        { label: 'part' },
-        ` at least ${c.supervisor.crash_loop_restarts} times within ${c.supervisor.crash_loop_window_seconds} s (supervisor.crash_loop_restarts) and keeps restarting it with backoff. Its output is in the log of up (journalctl -u traderadmin when it runs as a service).`,
-      ],
-      dashboard: 'delivery',
-      source: 'supervisor.crash_loop_restarts',
-    },
-  ],
-  tests: (s) => {
-    const rule = s.rule('PartCrashLooping');
+  rule: (c) => ({
+    variant: 'supervisor',
+    expr: 'max by (part) (traderadmin_part_crash_looping) == 1',
+    forSeconds: 0,
+    severity: 'critical',
+    summary: ['A part of the stack keeps crashing: ', { label: 'part' }],
+    description: [
+      '"traderadmin up" restarted ',
+      { label: 'part' },
+      ` at least ${c.supervisor.crash_loop_restarts} times within ${c.supervisor.crash_loop_window_seconds} s (supervisor.crash_loop_restarts) and keeps restarting it with backoff. Its output is in the log of up (journalctl -u traderadmin when it runs as a service).`,
+    ],
+    dashboard: 'delivery',
+    source: 'supervisor.crash_loop_restarts',
+  }),
+  tests: (s, rule) => {
     const looping = (part: string, values: string) => ({
       series: selector('traderadmin_part_crash_looping', { part, instance: 'up:9097', job: JOBS.supervisor }),
       values,
@@ -57,4 +53,4 @@ export const PartCrashLooping: AlertDefinition<'PartCrashLooping'> = {
     '',
     '**Silence:** avoid; fix the part. `amtool silence add alertname=PartCrashLooping part=<part> --duration=1h`.',
   ],
-};
+});

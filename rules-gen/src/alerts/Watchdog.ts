@@ -1,40 +1,34 @@
 /** Watchdog: always firing, by design; the bridge's dead man's switch notices when it stops arriving. */
 import { expect } from '../suite.js';
-import type { AlertDefinition } from './alert.js';
+import { oneRuleAlert, type AlertDefinition } from './alert.js';
 
-export const Watchdog: AlertDefinition<'Watchdog'> = {
+export const Watchdog: AlertDefinition<'Watchdog'> = oneRuleAlert({
   name: 'Watchdog',
   alwaysOn: true,
   clockDriven: true,
-  rules: () => [
+  rule: () => ({
+    variant: 'always',
+    expr: 'vector(1)',
+    forSeconds: 0,
+    severity: 'none',
+    summary: ['Watchdog: the alerting pipeline works'],
+    description: [
+      'Always firing, by design: the alert bridge expects it every minute and notifies that monitoring is down when it stops arriving.',
+    ],
+    dashboard: 'delivery',
+    source: 'alert_bridge.watchdog_timeout_seconds',
+  }),
+  tests: (s, rule) => [
     {
-      alert: 'Watchdog',
-      variant: 'always',
-      expr: 'vector(1)',
-      forSeconds: 0,
-      severity: 'none',
-      summary: ['Watchdog: the alerting pipeline works'],
-      description: [
-        'Always firing, by design: the alert bridge expects it every minute and notifies that monitoring is down when it stops arriving.',
+      name: 'Watchdog: always firing, with no input at all',
+      interval: s.t(1),
+      input_series: [],
+      alert_rule_test: [
+        { eval_time: s.t(0), alertname: rule.alert, exp_alerts: [expect(s.model, rule, {}, 1)] },
+        { eval_time: s.t(3), alertname: rule.alert, exp_alerts: [expect(s.model, rule, {}, 1)] },
       ],
-      dashboard: 'delivery',
-      source: 'alert_bridge.watchdog_timeout_seconds',
     },
   ],
-  tests: (s) => {
-    const rule = s.rule('Watchdog');
-    return [
-      {
-        name: 'Watchdog: always firing, with no input at all',
-        interval: s.t(1),
-        input_series: [],
-        alert_rule_test: [
-          { eval_time: s.t(0), alertname: rule.alert, exp_alerts: [expect(s.model, rule, {}, 1)] },
-          { eval_time: s.t(3), alertname: rule.alert, exp_alerts: [expect(s.model, rule, {}, 1)] },
-        ],
-      },
-    ];
-  },
   runbook: [
     '**Means:** always firing, by design. It proves the whole path Prometheus → Alertmanager → bridge works;',
     "Alertmanager sends it to the bridge's watchdog endpoint every minute, and the bridge raises its own",
@@ -47,4 +41,4 @@ export const Watchdog: AlertDefinition<'Watchdog'> = {
     '',
     '**Silence:** never.',
   ],
-};
+});

@@ -6,7 +6,7 @@
 import type { AlertSeverity, Config, Thresholds } from '@traderadmin/config';
 import { decimal } from '../decimal.js';
 import type { Text } from '../template.js';
-import type { Suite, TestGroup } from '../suite.js';
+import { missingData, type Suite, type TestGroup } from '../suite.js';
 import type { AlertName } from './index.js';
 
 export type RuleSeverity = AlertSeverity | 'none';
@@ -73,27 +73,58 @@ export interface AlertDefinition<N extends string = AlertName> {
   runbook: readonly string[];
 }
 
-/** The one rule of a threshold alert: no `for`, it fires at the first evaluation past the limit. */
-export function thresholdRule(
-  alert: AlertName,
-  threshold: Threshold,
-  rule: Pick<AlertRule, 'variant' | 'expr' | 'severity' | 'summary' | 'description' | 'dashboard'>,
-): AlertRule[] {
-  const { variant, expr, severity, summary, description, dashboard } = rule;
-  return [{ alert, variant, expr, forSeconds: 0, severity, summary, description, dashboard, source: threshold.key, threshold }];
-}
-
 /** The account label in annotation text. */
 export const ACCOUNT: Text = [{ label: 'account' }];
 
-/** alerts_config.thresholds.<key>, exactly as written and as the expression compares it. */
-export function configThreshold(
-  c: Config,
-  key: keyof Thresholds,
-  unit: string,
-  exprValue: (v: number) => string,
-  display: (v: number) => string,
-): Threshold {
-  const v = c.alerts_config.thresholds[key];
-  return { key: `alerts_config.thresholds.${key}`, configValue: decimal(v), unit, exprValue: exprValue(v), display: display(v) };
+/** alerts_config.thresholds.<key>: its unit, and how the expression and the annotation text write it. */
+export interface ThresholdKey {
+  key: keyof Thresholds;
+  unit: string;
+  /** The number PromQL compares, from the config's: `(v) => shift(v, -3)` for ms → s. */
+  exprValue: (v: number) => string;
+  /** Human form in the description: "200 ms", "-500.00", "5 %". */
+  display: (v: number) => string;
+}
+
+/** What the module of a one-rule alert writes: the rule without its name, a suite given that rule. */
+export interface OneRuleAlert<N extends AlertName> extends Omit<AlertDefinition<N>, 'rules' | 'tests'> {
+  rule(c: Config): Omit<AlertRule, 'alert'>;
+  tests(s: Suite, rule: AlertRule): TestGroup[];
+}
+
+/** An alert of one rule: the rule carries the alert's name, and the suite is written for it. */
+export function oneRuleAlert<N extends AlertName>(spec: OneRuleAlert<N>): AlertDefinition<N> {
+  const { rule, tests, ...definition } = spec;
+  return { ...definition, rules: (c) => [{ alert: spec.name, ...rule(c) }], tests: (s) => tests(s, s.rule(spec.name)) };
+}
+
+/** What a threshold alert module writes; thresholdAlert() adds what every threshold alert shares. */
+export interface ThresholdAlert<N extends AlertName> extends Omit<AlertDefinition<N>, 'alwaysOn' | 'rules' | 'tests'> {
+  threshold: ThresholdKey;
+  /** Its one rule, for the threshold as this config sets it. */
+  rule(th: Threshold): Pick<AlertRule, 'variant' | 'expr' | 'severity' | 'summary' | 'description' | 'dashboard'>;
+  /** Its promtool groups for that rule and the configured value; the missing-data group follows. */
+  tests(s: Suite, rule: AlertRule, limit: number): TestGroup[];
+}
+
+/**
+ * An alert on one alerts_config.thresholds key: generated only when alerts_config.enabled, one
+ * rule with no `for` (it fires at the first evaluation past the limit) that validate maps back
+ * to the key, and a suite that ends with the missing-data case (no exporter data fires
+ * ExporterDown, not this alert).
+ */
+export function thresholdAlert<N extends AlertName>(spec: ThresholdAlert<N>): AlertDefinition<N> {
+  const { threshold, rule, tests, ...definition } = spec;
+  const { key, unit, exprValue, display } = threshold;
+  return oneRuleAlert({
+    ...definition,
+    alwaysOn: false,
+    rule: (c) => {
+      const v = c.alerts_config.thresholds[key];
+      const th = { key: `alerts_config.thresholds.${key}`, configValue: decimal(v), unit, exprValue: exprValue(v), display: display(v) };
+      const { variant, expr, severity, summary, description, dashboard } = rule(th);
+      return { variant, expr, forSeconds: 0, severity, summary, description, dashboard, source: th.key, threshold: th };
+    },
+    tests: (s, r) => [...tests(s, r, s.model.config.alerts_config.thresholds[key]), missingData(s, spec.name)],
+  });
 }
