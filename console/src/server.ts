@@ -31,6 +31,7 @@ import { Alerts } from './monitor/alerts.js';
 import { Monitoring } from './monitor/monitoring.js';
 import { consoleRoutes } from './monitor/routes.js';
 import { Upstream } from './monitor/upstream.js';
+import { readPages } from './pages.js';
 import type { Draft } from './shared/api.js';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web');
@@ -178,10 +179,9 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
   });
   const auth = new PageAuth({ token });
   const script = await bundleClient();
-  const html = readFileSync(path.join(WEB, 'index.html'), 'utf8');
+  const { app: html, login: loginHtml } = readPages(WEB);
   // uPlot's own stylesheet first, the console's after it (and its theme colours) win.
   const css = `${readFileSync(UPLOT_CSS, 'utf8')}\n${readFileSync(path.join(WEB, 'style.css'), 'utf8')}`;
-  const loginHtml = readFileSync(path.join(WEB, 'login.html'), 'utf8');
 
   const app = express();
   app.disable('x-powered-by');

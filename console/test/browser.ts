@@ -3,23 +3,21 @@
  * browser tests and the Cucumber steps. One browser at a time: the machine is shared.
  */
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/**
+ * Chromium's command-line flags, one list for every browser test: test-support/chromium-flags.json,
+ * data rather than a module because grafana/panel's harness (a separate npm project) reads it too.
+ */
+export const CHROMIUM_FLAGS: string[] = JSON.parse(readFileSync(path.join(HERE, '../../test-support/chromium-flags.json'), 'utf8'));
 
 /** Where tests save screenshots (gitignored). */
-export const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test-results');
+export const RESULTS_DIR = path.resolve(HERE, '../test-results');
 
 export function haveChromium(): boolean {
   return existsSync(CHROMIUM);

@@ -19,15 +19,8 @@ const PANEL = path.resolve(__dirname, '..');
 const REPO = path.resolve(PANEL, '../..');
 const OUT = path.join(PANEL, 'test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+// The flags every browser test of the repository uses (console/test/browser.ts reads the same file).
+const FLAGS: string[] = JSON.parse(fs.readFileSync(path.join(REPO, 'test-support/chromium-flags.json'), 'utf8'));
 
 let stackProc: ChildProcess | undefined;
 let stack: { prometheusUrl: string; account: string };
