@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '@traderadmin/config';
 import {
+  assertContainsEach,
   startDiscordPeer,
   startPagerDutyPeer,
   startTelegramPeer,
@@ -274,15 +275,14 @@ describe('telegram command bot (long polling, injected stack)', () => {
     await telegram.drained();
     const reply = telegram.sent.slice(before).find((m) => m.chat_id === CHAT)!;
     expect(telegramHtmlProblems(reply.text).problems).toEqual([]);
-    for (const part of [
+    assertContainsEach(reply.text, [
       'Equity $101,234.50',
       'Daily P&amp;L +$274.50 (realized +$300.00',
       'AAPL 100',
       '75% won',
       '<b>OrderLatencyHigh</b> •••4567',
       'slow &lt;order&gt;',
-    ])
-      expect(reply.text).toContain(part);
+    ]);
   });
 
   it('ignores and logs a command and a button press from a chat not in chat_ids', async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { discordPayloadProblems, telegramHtmlProblems } from '@traderadmin/test-support';
+import { assertContainsEach, discordPayloadProblems, telegramHtmlProblems } from '@traderadmin/test-support';
 import { renderDiscord } from '../src/format/discord.js';
 import { renderTelegram } from '../src/format/telegram.js';
 import type { StackReader } from '../src/stack.js';
@@ -57,15 +57,14 @@ describe('the daily summary', () => {
   it('gives equity, realized P&L, trades with win rate, the worst drawdown and the alerts of the day', async () => {
     const n = await buildDailySummary(stack, at('16:30'), ZONE);
     expect(n).toMatchObject({ kind: 'summary', groupKey: 'daily-summary:2026-11-23', groupLabels: { title: `2026-11-23 ${ZONE}` } });
-    for (const part of [
+    assertContainsEach(n.message, [
       'Account •••4567 (USD)',
       'Equity $101,234.50',
       'Realized P&L today -$312.25',
       'Trades 4 (3 won, 1 lost), win rate 75%',
       'Worst drawdown 1.23%',
       'Alerts today (2): BrokerDisconnected, OrderLatencyHigh •••4567',
-    ])
-      expect(n.message).toContain(part);
+    ]);
     expect(n.message).not.toContain('DU1234567');
     // Over the trading day so far: 16 h 30 min since the day start.
     expect(queries.every((q) => q.includes(`[${16.5 * 3600}s]`))).toBe(true);

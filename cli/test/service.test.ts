@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { haveBinary } from '@traderadmin/test-support';
+import { assertContainsEach, haveBinary } from '@traderadmin/test-support';
 import { BIN, ROOT, traderadmin } from './helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'service-'));
@@ -34,15 +34,14 @@ describe('traderadmin service', () => {
     expect(r.stdout).toContain(`wrote ${unit}`);
     expect(r.stdout).toContain('systemctl daemon-reload && systemctl enable --now traderadmin');
     const text = readFileSync(unit, 'utf8');
-    for (const line of [
+    assertContainsEach(text, [
       'Restart=on-failure',
       'StandardOutput=journal',
       'StandardError=journal',
       `WorkingDirectory=${dir}`,
       'WantedBy=multi-user.target',
       `EnvironmentFile=-${path.join(dir, 'config/traderadmin.env')}`,
-    ])
-      expect(text).toContain(line);
+    ]);
     const status = traderadmin(['service', 'status', '--config', config, '--unit-dir', units]);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`installed: ${unit}`);

@@ -3,7 +3,7 @@ import { ManualClock } from '@traderadmin/kit';
 import { startExporter, type RunningExporter } from '../src/exporter.js';
 import { makeConfig, memoryLogger, utc } from './helpers.js';
 import { promtoolCheckMetrics } from './promtool.js';
-import { rawGet, rawPost } from '@traderadmin/test-support';
+import { assertContainsEach, rawGet, rawPost } from '@traderadmin/test-support';
 
 const TOKEN = 'test-events-token-3f9a';
 const clock = new ManualClock(utc('2026-01-15T15:00:00Z'));
@@ -85,7 +85,7 @@ describe('GET /metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const body = await res.text();
-    for (const line of [
+    assertContainsEach(body, [
       'trader_equity{account="DU1234567",currency="USD"} 100000',
       'trader_equity_start_of_day{account="DU1234567",currency="USD"} 100000',
       'trader_buying_power{account="DU1234567",currency="USD"} 400000',
@@ -112,8 +112,7 @@ describe('GET /metrics', () => {
       `trader_last_data_sync_timestamp_seconds{source="scanner"} ${clock.now() / 1000}`,
       `trader_component_last_heartbeat_timestamp_seconds{component="scanner"} ${clock.now() / 1000}`,
       'trader_exporter_build_info{version="0.1.0"} 1',
-    ])
-      expect(body).toContain(line);
+    ]);
     // No heartbeat yet from the orchestrator: absent, so absent() in ComponentDown sees it.
     expect(body).not.toContain('component="orchestrator"');
     const check = await promtoolCheckMetrics(body);

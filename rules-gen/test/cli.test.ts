@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requireBinaries } from '@traderadmin/test-support';
+import { assertContainsEach, requireBinaries } from '@traderadmin/test-support';
 import { explain } from '../src/index.js';
 import { EXAMPLE, EXAMPLE_FILE, cli, loaded, tempDir, withKeys } from './helpers.js';
 
@@ -165,15 +165,14 @@ describe('traderadmin diff', () => {
     const env = { SLACK_WEBHOOK_URL: 'https://hooks.example/abc', BRIDGE_TOKEN: 'very-secret-token' };
     const res = cli(['diff', '--config', file, '--out', out], env);
     expect(res.code).toBe(3);
-    for (const part of [
+    assertContainsEach(res.stdout, [
       '~ alert DrawdownTodayExceeded: threshold 0.05 → 0.025',
       '+ receiver bridge-slack added',
       '+ route to bridge-slack: severity=~"warning|critical"',
       '~ secret secrets/alert_bridge_token added',
       'secrets/alert_bridge_token: added (content not shown)',
       '+      - url: http://127.0.0.1:9095/api/v1/alertmanager/slack',
-    ])
-      expect(res.stdout).toContain(part);
+    ]);
     expect(res.stdout).not.toContain('very-secret-token');
     expect(cli(['diff', '--config', EXAMPLE_FILE, '--out', out]).stdout.trim()).toBe('no changes');
   });
