@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkConfigText, formatProblem, type LoadedConfig } from '@traderadmin/config';
+import { parse } from 'yaml';
+import { generate } from '../src/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXAMPLE_FILE = path.join(ROOT, 'config/config.example.toml');
@@ -150,3 +152,22 @@ function insertBefore(text: string, marker: string, insert: string): string {
   const i = text.indexOf(`\n${marker}`);
   return `${text.slice(0, i)}\n${insert}${text.slice(i)}`;
 }
+
+/** One rule of rules.yml, as the tests read it. */
+export type Rule = {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+};
+
+/** Every rule of a rules.yml, across its groups. */
+export const rulesOf = (text: string): Rule[] => (parse(text) as { groups: Array<{ rules: Rule[] }> }).groups.flatMap((g) => g.rules);
+
+/** generate() on config.example.toml with `keys` changed (see withKeys). */
+export const gen = (keys: Record<string, string>, env: NodeJS.ProcessEnv = {}) => generate(loaded(withKeys(keys), env), { env });
+
+/** One generated file's text. */
+export const text = (files: ReturnType<typeof generate>, p: string) => files.get(p)!.content;
