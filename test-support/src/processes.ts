@@ -68,10 +68,11 @@ async function waitReady(proc: ManagedProcess, name: string, timeoutMs = 30_000)
   }
 }
 
-export interface PrometheusOptions {
-  /** prometheus.yml text; files it names relative to it are resolved against `dir`. */
+/** What starting either engine takes. */
+interface EngineOptions {
+  /** The engine's config file text; files it names relative to it are resolved against `dir`. */
   config: string;
-  /** Extra files to write beside prometheus.yml (rules, secrets). */
+  /** Extra files to write beside the config (rules, secrets). */
   files?: Record<string, string>;
   /** Use this folder instead of a fresh temporary one (kept on stop). */
   dir?: string;
@@ -82,66 +83,65 @@ export interface PrometheusOptions {
   args?: string[];
 }
 
-export async function startPrometheus(options: PrometheusOptions): Promise<ManagedProcess> {
+/**
+ * Writes the config and its files into the folder, starts `bin` on a loopback port with the
+ * flags both engines take plus `own` (given the folder), and waits until it answers /-/ready.
+ */
+async function startEngine(
+  engine: { name: string; bin: string; configFile: string; own: (dir: string) => string[] },
+  options: EngineOptions,
+): Promise<ManagedProcess> {
   const ownsDir = !options.dir;
-  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'prom-'));
-  writeFileSync(path.join(dir, 'prometheus.yml'), options.config);
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), `${engine.name}-`));
+  writeFileSync(path.join(dir, engine.configFile), options.config);
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(dir, name), text);
   const port = options.port ?? (await freePort());
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${options.storagePath ?? path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-lifecycle',
-      '--log.level=warn',
-      ...(options.args ?? []),
-    ],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const proc = manage(child, port, dir, ownsDir);
-  await waitReady(proc, 'prometheus');
+  const args = [
+    `--config.file=${path.join(dir, engine.configFile)}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+    ...engine.own(dir),
+    ...(options.args ?? []),
+  ];
+  const proc = manage(spawn(engine.bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }), port, dir, ownsDir);
+  await waitReady(proc, engine.name);
   return proc;
 }
 
-export interface AlertmanagerOptions {
-  /** alertmanager.yml text. */
-  config: string;
-  files?: Record<string, string>;
-  dir?: string;
-  port?: number;
-  /** Data folder (silences, notification log). @default <dir>/data */
-  storagePath?: string;
+export type PrometheusOptions = EngineOptions;
+
+export function startPrometheus(options: PrometheusOptions): Promise<ManagedProcess> {
+  return startEngine(
+    {
+      name: 'prometheus',
+      bin: PROMETHEUS_BIN,
+      configFile: 'prometheus.yml',
+      own: (dir) => [`--storage.tsdb.path=${options.storagePath ?? path.join(dir, 'data')}`, '--web.enable-lifecycle'],
+    },
+    options,
+  );
+}
+
+export interface AlertmanagerOptions extends EngineOptions {
   /** Gossip with other members: this instance's cluster port and its peers' (HOST:PORT). @default a single instance */
   cluster?: { listen: string; peers: string[] };
-  /** More command-line flags. */
-  args?: string[];
 }
 
-export async function startAlertmanager(options: AlertmanagerOptions): Promise<ManagedProcess> {
-  const ownsDir = !options.dir;
-  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'am-'));
-  writeFileSync(path.join(dir, 'alertmanager.yml'), options.config);
-  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(dir, name), text);
-  const port = options.port ?? (await freePort());
-  const child = spawn(
-    ALERTMANAGER_BIN,
-    [
-      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${options.storagePath ?? path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // A single test instance unless asked: no gossip port to collide with other tests.
-      `--cluster.listen-address=${options.cluster?.listen ?? ''}`,
-      ...(options.cluster?.peers ?? []).map((peer) => `--cluster.peer=${peer}`),
-      '--log.level=warn',
-      ...(options.args ?? []),
-    ],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+export function startAlertmanager(options: AlertmanagerOptions): Promise<ManagedProcess> {
+  return startEngine(
+    {
+      name: 'alertmanager',
+      bin: ALERTMANAGER_BIN,
+      configFile: 'alertmanager.yml',
+      own: (dir) => [
+        `--storage.path=${options.storagePath ?? path.join(dir, 'data')}`,
+        // A single test instance unless asked: no gossip port to collide with other tests.
+        `--cluster.listen-address=${options.cluster?.listen ?? ''}`,
+        ...(options.cluster?.peers ?? []).map((peer) => `--cluster.peer=${peer}`),
+      ],
+    },
+    options,
   );
-  const proc = manage(child, port, dir, ownsDir);
-  await waitReady(proc, 'alertmanager');
-  return proc;
 }
 
 /** Runs an instant PromQL query and returns the result vector. `headers`: the credential of a Prometheus that asks for one. */
