@@ -57,7 +57,7 @@ describe('the daily summary', () => {
   it('gives equity, realized P&L, trades with win rate, the worst drawdown and the alerts of the day', async () => {
     const n = await buildDailySummary(stack, at('16:30'), ZONE);
     expect(n).toMatchObject({ kind: 'summary', groupKey: 'daily-summary:2026-11-23', groupLabels: { title: `2026-11-23 ${ZONE}` } });
-    assertContainsEach(n.message, [
+    assertContainsEach(n.message ?? '', [
       'Account •••4567 (USD)',
       'Equity $101,234.50',
       'Realized P&L today -$312.25',
