@@ -1,6 +1,6 @@
 /** [alerts_config]: what is alerted (thresholds) and where it goes (notifications). */
-import { checkHttpUrl } from '../formats.js';
-import { bool, num, str, table } from '../schema.js';
+import { bool, num, table } from '../schema.js';
+import { httpUrl } from './common.js';
 import { notifications } from './notifications/index.js';
 import { thresholds } from './thresholds.js';
 
@@ -14,10 +14,10 @@ export const alertsConfig = table(
       max: 10_080,
       unit: 'min',
     }),
-    runbook_base_url: str('Base of the runbook_url annotation of every alert; "#<alert name lower-case>" is appended.', {
-      default: 'http://127.0.0.1:9095/runbooks',
-      check: checkHttpUrl,
-    }),
+    runbook_base_url: httpUrl(
+      'Base of the runbook_url annotation of every alert; "#<alert name lower-case>" is appended.',
+      'http://127.0.0.1:9095/runbooks',
+    ),
     thresholds,
     notifications,
   },

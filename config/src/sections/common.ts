@@ -1,5 +1,5 @@
 /** Field builders and checks several sections share. */
-import { HH_MM, checkListen, checkTimeZone, isLoopbackHost, parseListen } from '../formats.js';
+import { HH_MM, checkHttpUrl, checkListen, checkTimeZone, isLoopbackHost, parseListen } from '../formats.js';
 import type { Secret } from '../secret.js';
 import { optionalStr, requireSecret, str, type ParseContext, type Report, type TableCheck } from '../schema.js';
 
@@ -13,6 +13,7 @@ export const minSeverity = (channel: string, fallback: AlertSeverity) =>
   });
 
 export const listen = (help: string, fallback: string) => str(help, { default: fallback, check: checkListen });
+export const httpUrl = (help: string, fallback: string) => str(help, { default: fallback, check: checkHttpUrl });
 export const hhmm = (help: string, fallback: string) =>
   str(help, { default: fallback, pattern: HH_MM, format: 'a time of day HH:MM (24-hour)' });
 export const timeZone = (help: string) => str(help, { default: 'America/New_York', check: checkTimeZone });

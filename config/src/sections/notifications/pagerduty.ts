@@ -1,17 +1,13 @@
 /** [alerts_config.notifications.pagerduty]: PagerDuty Events API v2. */
-import { checkHttpUrl } from '../../formats.js';
-import { bool, secret, str, table } from '../../schema.js';
-import { credential, minSeverity } from '../common.js';
+import { bool, secret, table } from '../../schema.js';
+import { credential, httpUrl, minSeverity } from '../common.js';
 
 export const pagerduty = table(
   'PagerDuty Events API v2: a trigger per alert group (dedup key), resolved when the group resolves.',
   {
     enabled: bool('Page through PagerDuty.', false),
     routing_key: secret('Integration (routing) key of an Events API v2 service; "env:PAGERDUTY_ROUTING_KEY".'),
-    api_base_url: str('Another Events API v2 endpoint (tests use a local one).', {
-      default: 'https://events.pagerduty.com',
-      check: checkHttpUrl,
-    }),
+    api_base_url: httpUrl('Another Events API v2 endpoint (tests use a local one).', 'https://events.pagerduty.com'),
     min_severity: minSeverity('PagerDuty', 'critical'),
   },
   {

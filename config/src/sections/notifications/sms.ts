@@ -1,7 +1,7 @@
 /** [alerts_config.notifications.sms]: SMS through Twilio. */
-import { E164, checkHttpUrl } from '../../formats.js';
+import { E164 } from '../../formats.js';
 import { bool, list, requireSecret, secret, str, table } from '../../schema.js';
-import { minSeverity } from '../common.js';
+import { httpUrl, minSeverity } from '../common.js';
 
 export const sms = table(
   'SMS through Twilio.',
@@ -20,10 +20,7 @@ export const sms = table(
       str('A phone number.', { pattern: E164, format: 'a phone number in E.164 form (+ and 7 to 15 digits)' }),
       { unique: true },
     ),
-    api_base_url: str('Another Twilio-compatible endpoint (tests use a local one).', {
-      default: 'https://api.twilio.com',
-      check: checkHttpUrl,
-    }),
+    api_base_url: httpUrl('Another Twilio-compatible endpoint (tests use a local one).', 'https://api.twilio.com'),
     min_severity: minSeverity('SMS', 'critical'),
   },
   {

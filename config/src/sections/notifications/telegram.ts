@@ -1,7 +1,6 @@
 /** [alerts_config.notifications.telegram]: Telegram through a bot. */
-import { checkHttpUrl } from '../../formats.js';
 import { bool, list, secret, str, table } from '../../schema.js';
-import { credential, dailySummaryAt, minSeverity } from '../common.js';
+import { credential, dailySummaryAt, httpUrl, minSeverity } from '../common.js';
 
 export const telegram = table(
   'Telegram through a bot (Bot API): alerts with silence buttons, and /status, /alerts, /silence, /unsilence by long polling.',
@@ -13,7 +12,7 @@ export const telegram = table(
       str('A chat id.', { pattern: /^-?\d{1,20}$/, format: 'a numeric chat id' }),
       { unique: true },
     ),
-    api_base_url: str('Another Bot API server (a local one, or tests).', { default: 'https://api.telegram.org', check: checkHttpUrl }),
+    api_base_url: httpUrl('Another Bot API server (a local one, or tests).', 'https://api.telegram.org'),
     commands: bool('Answer /status, /alerts, /silence and /unsilence, and the silence buttons (long polling; no public URL needed).', true),
     daily_summary_at: dailySummaryAt('Telegram'),
     min_severity: minSeverity('Telegram', 'warning'),
