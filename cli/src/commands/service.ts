@@ -76,67 +76,65 @@ export function serviceCommand(o: Output, setExit: (code: number) => void): Comm
   const service = new Command('service').description('run "traderadmin up" as a systemd service: install, uninstall, status');
   const systemctl = (opts: UnitOptions) => `systemctl${opts.user ? ' --user' : ''}`;
 
-  service.addCommand(
-    common(new Command('install'))
-      .description('write the systemd unit for "traderadmin up" (Restart=on-failure, logs to the journal)')
-      .option('--dry-run', 'print the unit, write nothing')
-      .action((opts: UnitOptions) => {
-        if (!existsSync(opts.config)) {
-          o.err(paint(o, 'red', `✗ ${opts.config} does not exist: create it first (cp config/config.example.toml config/config.toml)`));
-          return setExit(1);
-        }
-        const text = unitFile({ config: opts.config, user: opts.user });
-        if (opts.dryRun) {
-          o.out(text.trimEnd());
-          return setExit(0);
-        }
-        const file = unitPath(opts);
-        try {
-          mkdirSync(path.dirname(file), { recursive: true });
-          writeFileSync(file, text, { mode: 0o644 });
-        } catch (error) {
-          o.err(paint(o, 'red', `✗ cannot write ${file}: ${(error as Error).message} (system units need root: sudo, or --user)`));
-          return setExit(1);
-        }
-        o.out(paint(o, 'green', `✓ wrote ${file}`));
-        o.out(`start it now and at every boot:  ${systemctl(opts)} daemon-reload && ${systemctl(opts)} enable --now ${opts.name}`);
-        o.out(`its log:                         journalctl${opts.user ? ' --user' : ''} -u ${opts.name} -f`);
-        setExit(0);
-      }),
-  );
+  const install = (opts: UnitOptions, file: string): number => {
+    if (!existsSync(opts.config)) {
+      o.err(paint(o, 'red', `✗ ${opts.config} does not exist: create it first (cp config/config.example.toml config/config.toml)`));
+      return 1;
+    }
+    const text = unitFile({ config: opts.config, user: opts.user });
+    if (opts.dryRun) {
+      o.out(text.trimEnd());
+      return 0;
+    }
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text, { mode: 0o644 });
+    } catch (error) {
+      o.err(paint(o, 'red', `✗ cannot write ${file}: ${(error as Error).message} (system units need root: sudo, or --user)`));
+      return 1;
+    }
+    o.out(paint(o, 'green', `✓ wrote ${file}`));
+    o.out(`start it now and at every boot:  ${systemctl(opts)} daemon-reload && ${systemctl(opts)} enable --now ${opts.name}`);
+    o.out(`its log:                         journalctl${opts.user ? ' --user' : ''} -u ${opts.name} -f`);
+    return 0;
+  };
 
-  service.addCommand(
-    common(new Command('uninstall'))
-      .description('remove the systemd unit (stop it first: systemctl disable --now traderadmin)')
-      .action((opts: UnitOptions) => {
-        const file = unitPath(opts);
-        if (!existsSync(file)) {
-          o.out(`${file} is not installed: nothing to do`);
-          return setExit(0);
-        }
-        rmSync(file);
-        o.out(paint(o, 'green', `✓ removed ${file}`));
-        o.out(`if it was running:  ${systemctl(opts)} disable --now ${opts.name}; ${systemctl(opts)} daemon-reload`);
-        setExit(0);
-      }),
-  );
+  const uninstall = (opts: UnitOptions, file: string): number => {
+    if (!existsSync(file)) {
+      o.out(`${file} is not installed: nothing to do`);
+      return 0;
+    }
+    rmSync(file);
+    o.out(paint(o, 'green', `✓ removed ${file}`));
+    o.out(`if it was running:  ${systemctl(opts)} disable --now ${opts.name}; ${systemctl(opts)} daemon-reload`);
+    return 0;
+  };
 
+  const status = (opts: UnitOptions, file: string): number => {
+    if (!existsSync(file)) {
+      o.out(`not installed (${file}); install it with: traderadmin service install`);
+      return 3;
+    }
+    const exec = readFileSync(file, 'utf8').match(/^ExecStart=(.*)$/m)?.[1];
+    o.out(`installed: ${file}`);
+    o.out(`runs:      ${exec ?? '(no ExecStart)'}`);
+    const active = spawnSync('systemctl', [...(opts.user ? ['--user'] : []), 'is-active', opts.name], { encoding: 'utf8' });
+    o.out(`systemd:   ${active.error ? 'systemctl not available here' : active.stdout.trim() || active.stderr.trim()}`);
+    return 0;
+  };
+
+  /** A subcommand on the unit --name, --user and --unit-dir pick; `run` answers its exit code. */
+  const unit = (name: string, description: string, run: (opts: UnitOptions, file: string) => number) =>
+    common(new Command(name))
+      .description(description)
+      .action((opts: UnitOptions) => setExit(run(opts, unitPath(opts))));
   service.addCommand(
-    common(new Command('status'))
-      .description('whether the unit is installed, what it runs, and whether systemd runs it')
-      .action((opts: UnitOptions) => {
-        const file = unitPath(opts);
-        if (!existsSync(file)) {
-          o.out(`not installed (${file}); install it with: traderadmin service install`);
-          return setExit(3);
-        }
-        const exec = readFileSync(file, 'utf8').match(/^ExecStart=(.*)$/m)?.[1];
-        o.out(`installed: ${file}`);
-        o.out(`runs:      ${exec ?? '(no ExecStart)'}`);
-        const active = spawnSync('systemctl', [...(opts.user ? ['--user'] : []), 'is-active', opts.name], { encoding: 'utf8' });
-        o.out(`systemd:   ${active.error ? 'systemctl not available here' : active.stdout.trim() || active.stderr.trim()}`);
-        setExit(0);
-      }),
+    unit('install', 'write the systemd unit for "traderadmin up" (Restart=on-failure, logs to the journal)', install).option(
+      '--dry-run',
+      'print the unit, write nothing',
+    ),
   );
+  service.addCommand(unit('uninstall', 'remove the systemd unit (stop it first: systemctl disable --now traderadmin)', uninstall));
+  service.addCommand(unit('status', 'whether the unit is installed, what it runs, and whether systemd runs it', status));
   return service;
 }
