@@ -11,31 +11,28 @@ import {
   BigValueColorMode,
   BigValueGraphMode,
   BigValueTextMode,
-  GraphDrawStyle,
-  LegendDisplayMode,
   LegendPlacement,
   ReduceDataOptionsBuilder,
-  SortOrder,
-  StackingConfigBuilder,
-  StackingMode,
   TableSortByFieldStateBuilder,
-  TooltipDisplayMode,
-  VizLegendOptionsBuilder,
-  VizTooltipOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
 import { JOBS } from '@traderadmin/rules-gen';
 import { dashboardPath } from '@traderadmin/config';
-import { ALERTMANAGER, DASHBOARD_UIDS, PROMETHEUS } from '../datasources.js';
+import { ALERTMANAGER, PROMETHEUS } from '../datasources.js';
 import {
+  alertRulesLink,
   alertsPageLink,
-  builtInAnnotations,
   colour,
   dashboardHeader,
   grid,
+  headerLink,
+  legendTable,
   placer,
   prom,
+  stackedBars,
   statTile,
   thresholds,
+  timeseries,
+  upDownMapping,
   type DashboardOptions,
 } from './common.js';
 
@@ -51,62 +48,24 @@ function stat(title: string, unit: string, description: string): StatPanel {
     .colorScheme(colour(dashboard.FieldColorModeId.Thresholds));
 }
 
-/** Counts per interval as stacked bars (set after the panel's queries, as the JSON has it). */
-function stackedBars(p: TimeseriesPanel): TimeseriesPanel {
-  return p
-    .unit('none')
-    .decimals(0)
-    .drawStyle(GraphDrawStyle.Bars)
-    .fillOpacity(70)
-    .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'));
-}
-
+/** A time series with its legend on the right: each series' total over the range and last value. */
 function series(title: string, description: string): TimeseriesPanel {
-  return new TimeseriesPanel()
-    .title(title)
-    .description(description)
-    .datasource(PROMETHEUS)
-    .colorScheme(colour(dashboard.FieldColorModeId.PaletteClassic))
-    .legend(
-      new VizLegendOptionsBuilder()
-        .displayMode(LegendDisplayMode.Table)
-        .placement(LegendPlacement.Right)
-        .showLegend(true)
-        .calcs(['sum', 'lastNotNull']),
-    )
-    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
+  return timeseries(title, description, legendTable(LegendPlacement.Right, ['sum', 'lastNotNull'])).colorScheme(
+    colour(dashboard.FieldColorModeId.PaletteClassic),
+  );
 }
 
 /** Builds the "Alerts and delivery" dashboard model. */
 export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashboard.Dashboard {
-  const b = dashboardHeader('Alerts and delivery', {
-    uid: DASHBOARD_UIDS.delivery,
+  const b = dashboardHeader('delivery', 'Alerts and delivery', {
     description: 'Firing alerts, silences, and the alert bridge: deliveries, failures, queues and latency by channel.',
     tags: ['traderadmin', 'alerting'],
     refresh: '10s',
     from: 'now-24h',
   })
-    .annotation(builtInAnnotations())
-    .link(
-      new dashboard.DashboardLinkBuilder('Trading overview')
-        .type(dashboard.DashboardLinkType.Link)
-        .url(dashboardPath('overview'))
-        .icon('dashboard')
-        .keepTime(true),
-    )
-    .link(
-      new dashboard.DashboardLinkBuilder('Silences')
-        .type(dashboard.DashboardLinkType.Link)
-        .url(SILENCES_URL)
-        .icon('bell-slash')
-        .tooltip('Silences in Alertmanager'),
-    )
-    .link(
-      new dashboard.DashboardLinkBuilder('Alert rules')
-        .type(dashboard.DashboardLinkType.Link)
-        .url('/alerting/list?search=datasource:Prometheus')
-        .icon('bell'),
-    )
+    .link(headerLink('Trading overview', dashboardPath('overview'), 'dashboard').keepTime(true))
+    .link(headerLink('Silences', SILENCES_URL, 'bell-slash').tooltip('Silences in Alertmanager'))
+    .link(alertRulesLink())
     .link(alertsPageLink());
   const place = placer(b);
 
@@ -268,12 +227,7 @@ export function alertsDeliveryDashboard(_options: DashboardOptions = {}): dashbo
     grid(0, 28, 24, 4),
     stat('Alert path', 'none', 'Scrape health of the alerting components (job names from the generated prometheus.yml).')
       .withTarget(prom('A', `up{job=~"${Object.values(JOBS).sort().join('|')}"}`, { legend: '{{job}}' }))
-      .mappings([
-        {
-          type: dashboard.MappingType.ValueToText,
-          options: { '1': { text: 'Up', color: 'green', index: 0 }, '0': { text: 'Down', color: 'red', index: 1 } },
-        },
-      ])
+      .mappings([upDownMapping('Up', 'Down')])
       .thresholds(thresholds([null, 'red'], [1, 'green']))
       .colorMode(BigValueColorMode.Background)
       .textMode(BigValueTextMode.ValueAndName)

@@ -7,6 +7,19 @@ import type { Builder } from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import {
+  GraphDrawStyle,
+  LegendDisplayMode,
+  LegendPlacement,
+  SortOrder,
+  StackingConfigBuilder,
+  StackingMode,
+  TooltipDisplayMode,
+  VizLegendOptionsBuilder,
+  VizTooltipOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
+import { DASHBOARDS } from '@traderadmin/config';
 import { PROMETHEUS } from '../datasources.js';
 
 /** A panel position on Grafana's 24-column grid. */
@@ -15,10 +28,13 @@ export function grid(x: number, y: number, w: number, h: number): dashboard.Grid
 }
 
 /** What every panel builder has: an id and a place on the grid. */
-interface PanelBuilder extends Builder<dashboard.Panel> {
+export interface PanelBuilder extends Builder<dashboard.Panel> {
   id(id: number): this;
   gridPos(pos: dashboard.GridPos): this;
 }
+
+/** A panel and its place on the grid, as a dashboard's rows list them for {@link placer}. */
+export type Placement = [pos: dashboard.GridPos, panel: PanelBuilder];
 
 /** Adds panels to a dashboard in reading order: ids 1, 2, … and each one's place on the grid. */
 export function placer(b: dashboard.DashboardBuilder): (pos: dashboard.GridPos, panel: PanelBuilder) => void {
@@ -30,7 +46,6 @@ export function placer(b: dashboard.DashboardBuilder): (pos: dashboard.GridPos, 
 
 /** What a dashboard's header says, beyond what both share. */
 export interface DashboardHeader {
-  uid: string;
   description: string;
   tags: string[];
   /** Auto-refresh interval, e.g. `5s`. */
@@ -41,22 +56,24 @@ export interface DashboardHeader {
 
 /**
  * A read-only dashboard in the browser's time zone, with a shared crosshair: hovering one panel
- * shows the same instant on the others (also in our plugin).
+ * shows the same instant on the others (also in our plugin), and Grafana's built-in annotations.
+ * Its uid is the one @traderadmin/config's DASHBOARDS gives `which` (alerts link to it).
  */
-export function dashboardHeader(title: string, h: DashboardHeader): dashboard.DashboardBuilder {
+export function dashboardHeader(which: keyof typeof DASHBOARDS, title: string, h: DashboardHeader): dashboard.DashboardBuilder {
   return new dashboard.DashboardBuilder(title)
-    .uid(h.uid)
+    .uid(DASHBOARDS[which].uid)
     .description(h.description)
     .tags(h.tags)
     .readonly()
     .refresh(h.refresh)
     .time({ from: h.from, to: 'now' })
     .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair);
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .annotation(builtInAnnotations());
 }
 
 /** Grafana's own annotations and alerts, hidden from the picker (every dashboard has them). */
-export function builtInAnnotations(): dashboard.AnnotationQueryBuilder {
+function builtInAnnotations(): dashboard.AnnotationQueryBuilder {
   return new dashboard.AnnotationQueryBuilder()
     .name('Annotations & Alerts')
     .builtIn(1)
@@ -91,6 +108,34 @@ export function prom(refId: string, expr: string, options: QueryOptions = {}): D
   if (options.hide) q.hide(true);
   if (options.interval) q.interval(options.interval);
   return q;
+}
+
+/** A legend as a table below or beside the chart, with `calcs` (e.g. `lastNotNull`) per series. */
+export function legendTable(placement: LegendPlacement, calcs: string[]): VizLegendOptionsBuilder {
+  return new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(placement).showLegend(true).calcs(calcs);
+}
+
+/**
+ * A time series on Prometheus with its legend and a tooltip of every series at the hovered
+ * instant, largest first. Each dashboard sets its colours and field options.
+ */
+export function timeseries(title: string, description: string, legend: VizLegendOptionsBuilder): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title(title)
+    .description(description)
+    .datasource(PROMETHEUS)
+    .legend(legend)
+    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
+}
+
+/** Counts per interval as stacked bars (set after the panel's queries, as the JSON has it). */
+export function stackedBars(p: TimeseriesPanel): TimeseriesPanel {
+  return p
+    .unit('none')
+    .decimals(0)
+    .drawStyle(GraphDrawStyle.Bars)
+    .fillOpacity(70)
+    .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'));
 }
 
 /** A stat tile on Prometheus with its title, description and unit; each dashboard sets how it shows the value. */
@@ -188,12 +233,19 @@ export function currencyOverrides(): Array<{ matcher: { id: string; options: str
 /** The alerts configuration page (`traderadmin page`, alerts_page.listen), linked from every dashboard. */
 export const ALERTS_PAGE_URL = 'http://127.0.0.1:9096/';
 
+/** A dashboard link (top right) to a URL, with one of Grafana's icons. */
+export function headerLink(title: string, url: string, icon: string): dashboard.DashboardLinkBuilder {
+  return new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(url).icon(icon);
+}
+
 /** The dashboard link to the alerts configuration page. */
 export function alertsPageLink(): dashboard.DashboardLinkBuilder {
-  return new dashboard.DashboardLinkBuilder('Alerts configuration')
-    .type(dashboard.DashboardLinkType.Link)
-    .url(ALERTS_PAGE_URL)
-    .icon('cog')
+  return headerLink('Alerts configuration', ALERTS_PAGE_URL, 'cog')
     .tooltip('Thresholds and notification channels: edit, test and apply')
     .targetBlank(true);
+}
+
+/** The dashboard link to Grafana's list of the Prometheus alert rules. */
+export function alertRulesLink(): dashboard.DashboardLinkBuilder {
+  return headerLink('Alert rules', '/alerting/list?search=datasource:Prometheus', 'bell');
 }
