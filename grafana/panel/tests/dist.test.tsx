@@ -21,6 +21,8 @@ import {
   standardFieldConfigEditorRegistry,
 } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
+// The options to render with (data only: the panel under test is the bundle's).
+import { DEFAULT_OPTIONS } from '../src/types';
 
 const DIST = path.resolve(__dirname, '../dist');
 
@@ -150,15 +152,7 @@ describe('dist/ as Grafana loads it', () => {
           data={{ series, state: LoadingState.Done, timeRange }}
           timeRange={timeRange}
           timeZone="utc"
-          options={{
-            equityRefId: 'equity',
-            executionsRefId: 'executions',
-            limitRefId: 'limit',
-            drawdownLimitPercent: 5,
-            showHighWater: true,
-            showMarkers: true,
-            drawdownHeightPercent: 30,
-          }}
+          options={DEFAULT_OPTIONS}
           fieldConfig={{ defaults: {}, overrides: [] }}
           width={600}
           height={300}

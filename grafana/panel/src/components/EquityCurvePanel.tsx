@@ -3,7 +3,15 @@ import { css } from '@emotion/css';
 import { dateTimeFormat, GrafanaTheme2, PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { DashboardCursorSync } from '@grafana/schema';
-import { EventBusPlugin, TooltipPlugin2, UPlotChart, usePanelContext, useStyles2, useTheme2 } from '@grafana/ui';
+import {
+  EventBusPlugin,
+  TooltipPlugin2,
+  UPlotChart,
+  type UPlotConfigBuilder,
+  usePanelContext,
+  useStyles2,
+  useTheme2,
+} from '@grafana/ui';
 import type { AlignedData } from 'uplot';
 import { prepareEquity, PreparedEquity } from '../equity/prepare';
 import { EquityCurveOptions } from '../types';
@@ -78,8 +86,17 @@ export const EquityCurvePanel: React.FC<Props> = ({
     prepared.drawdownRatio,
     prepared.limit ?? prepared.times.map(() => null),
   ];
-  const renderTooltip = (_u: unknown, idxs: Array<number | null>) => (
-    <EquityTooltip prepared={prepared} index={idxs.find((i) => i != null) ?? null} timeZone={timeZone} />
+  // Both charts show the same tooltip (every value at the hovered instant), in the dashboard's sync scope.
+  const tooltip = (config: UPlotConfigBuilder) => (
+    <TooltipPlugin2
+      config={config}
+      hoverMode={HOVER_X_ALL}
+      syncMode={sync}
+      syncScope={panelContext.eventsScope}
+      render={(_u: unknown, idxs: Array<number | null>) => (
+        <EquityTooltip prepared={prepared} index={idxs.find((i) => i != null) ?? null} timeZone={timeZone} />
+      )}
+    />
   );
 
   return (
@@ -87,22 +104,10 @@ export const EquityCurvePanel: React.FC<Props> = ({
       <Summary prepared={prepared} />
       <UPlotChart config={configs.equity} data={eqData} width={width} height={eqHeight}>
         {sync !== DashboardCursorSync.Off && <EventBusPlugin config={configs.equity} eventBus={eventBus} />}
-        <TooltipPlugin2
-          config={configs.equity}
-          hoverMode={HOVER_X_ALL}
-          syncMode={sync}
-          syncScope={panelContext.eventsScope}
-          render={renderTooltip}
-        />
+        {tooltip(configs.equity)}
       </UPlotChart>
       <UPlotChart config={configs.drawdown} data={ddData} width={width} height={ddHeight}>
-        <TooltipPlugin2
-          config={configs.drawdown}
-          hoverMode={HOVER_X_ALL}
-          syncMode={sync}
-          syncScope={panelContext.eventsScope}
-          render={renderTooltip}
-        />
+        {tooltip(configs.drawdown)}
       </UPlotChart>
     </div>
   );
