@@ -41,8 +41,7 @@ export const EquityCurvePanel: React.FC<Props> = ({
   timeZone,
   eventBus,
 }) => {
-  const theme = useTheme2();
-  const styles = useStyles2(getStyles);
+  const { theme, styles } = useThemed();
   const panelContext = usePanelContext();
   const sync = panelContext.sync?.() ?? DashboardCursorSync.Off;
   // Without dashboard sync the two charts still share one cursor (a key of their own).
@@ -115,8 +114,7 @@ export const EquityCurvePanel: React.FC<Props> = ({
 
 /** One line of current values above the charts, each with its line's colour. */
 const Summary: React.FC<{ prepared: PreparedEquity }> = ({ prepared }) => {
-  const theme = useTheme2();
-  const styles = useStyles2(getStyles);
+  const { theme, styles } = useThemed();
   const colours = equityColours(theme, prepared.field);
   const money = moneyFormatter(prepared.field, theme);
   const pct = percentFormatter(2);
@@ -151,8 +149,7 @@ const EquityTooltip: React.FC<{ prepared: PreparedEquity; index: number | null; 
   index,
   timeZone,
 }) => {
-  const theme = useTheme2();
-  const styles = useStyles2(getStyles);
+  const { theme, styles } = useThemed();
   if (index === null) {
     return null;
   }
@@ -184,6 +181,11 @@ const EquityTooltip: React.FC<{ prepared: PreparedEquity; index: number | null; 
     </div>
   );
 };
+
+/** The theme and this file's styles, which each component here draws with. */
+function useThemed() {
+  return { theme: useTheme2(), styles: useStyles2(getStyles) };
+}
 
 const getStyles = (theme: GrafanaTheme2) => ({
   wrapper: css({ position: 'relative', overflow: 'hidden' }),
