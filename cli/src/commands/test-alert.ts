@@ -4,18 +4,11 @@
  * every recipient (the design's TestAlertNotification(channelType, message)).
  */
 import { Command, Option } from 'commander';
+import type { TestAlertResult } from '@traderadmin/alert-bridge';
 import { CHANNELS } from '@traderadmin/config';
 import { paint, type Output } from '../output.js';
 import { configOption } from '../paths.js';
 import { callBridge, loadOrReport } from './bridge.js';
-
-interface Result {
-  channel: string;
-  recipient: string;
-  ok: boolean;
-  providerId?: string;
-  error?: string;
-}
 
 export function testAlertCommand(o: Output, setExit: (code: number) => void): Command {
   return new Command('test-alert')
@@ -29,7 +22,7 @@ export function testAlertCommand(o: Output, setExit: (code: number) => void): Co
       const loaded = loadOrReport(opts.config, o);
       if (!loaded) return setExit(1);
       const res = await callBridge(loaded, 'POST', '/api/v1/test-alert', { channel: opts.channel, message: opts.message }, opts.url);
-      const body = res.body as { results?: Result[]; error?: string };
+      const body = res.body as { results?: TestAlertResult[]; error?: string };
       if (opts.json) o.out(JSON.stringify(body, null, 2));
       if (!body?.results) {
         o.err(paint(o, 'red', `✗ ${body?.error ?? `bridge answered ${res.status}`}`));
