@@ -7,18 +7,14 @@
  * own webhook receiver delivering the same alerts to the same kind of local sink (no outbox:
  * it holds notifications in memory). Bounded: a few thousand notifications, well under 2 min.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '@traderadmin/config';
-import { startBridge } from '@traderadmin/alert-bridge';
-import { ALERTMANAGER_BIN, haveBinary, sleep, startAlertmanager, startWebhookPeer, waitFor } from '@traderadmin/test-support';
+import { ALERTMANAGER_BIN, haveBinary, RunningChain, sleep, startAlertmanager, startWebhookPeer, waitFor } from '@traderadmin/test-support';
 
 const LATENCY_N = 300;
 const THROUGHPUT_N = 2000;
 const CONCURRENCY = 16;
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -54,19 +50,14 @@ function amPayload(i: number, run: string) {
 
 async function benchBridge() {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-bridge-'));
-  const sink = await startWebhookPeer();
-  const file = path.join(dir, 'config.toml');
-  writeFileSync(
-    file,
-    `[alerts_config.notifications.webhook]
-enabled = true
-urls = ["${sink.url}/hook"]
-[alert_bridge]
-data_dir = "data"
-digest_threshold = 50
-`,
-  );
-  const bridge = await startBridge(loadConfig(file), { listen: '127.0.0.1:0', logger: quiet, pollMs: 50, rateLimits: { webhook: 0 } });
+  const chain = await RunningChain.start({
+    dir,
+    peers: { webhook: {} },
+    config: { alert_bridge: { digest_threshold: 50 } },
+    bridge: { pollMs: 50, rateLimits: { webhook: 0 } },
+  });
+  const { webhook: sink } = chain.peers;
+  const bridge = chain.bridge!;
   const arrival = new Map<string, number>();
   const seen = () => {
     for (const r of sink.requests.slice(arrival.size)) {
@@ -115,8 +106,7 @@ digest_threshold = 50
   await waitFor('all delivered', () => deliveredCount() >= THROUGHPUT_N, { intervalMs: 20, timeoutMs: 60_000 });
   const elapsed = (Date.now() - t0) / 1000;
   const requests = sink.requests.length - before;
-  await bridge.close();
-  await sink.stop();
+  await chain.stop();
   rmSync(dir, { recursive: true, force: true });
   return {
     stored,

@@ -2,46 +2,22 @@
  * The whole chain for the scenarios, every part real: the IB Gateway emulator, the exporter
  * reading it through @stoqey/ib, Prometheus with the generated rules, Alertmanager with the
  * generated routes, the alert bridge, and loopback SMTP, Slack, Twilio and webhook peers (and
- * Telegram Bot API, Discord and PagerDuty peers for the channels a scenario enables).
+ * Telegram Bot API, Discord and PagerDuty peers for the channels a scenario enables), all
+ * started by test-support's RunningChain; this adds the scenarios' options, clock and notices.
  *
  * Time is expressed the way Alertmanager's acceptance tests do: `at(t)` waits until t seconds
  * after the chain started, and `want(channel, between(a, b), match)` expects a notification
  * to arrive in that window (and none before it).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type ChannelName, type LoadedConfig } from '@traderadmin/config';
-import { startEmulator, type Emulator } from '@traderadmin/emulator';
-import { silentLogger, startExporter, type RunningExporter } from '@traderadmin/exporter';
-import { startBridge, type Logger as BridgeLogger, type RunningBridge } from '@traderadmin/alert-bridge';
+import type { ChannelName, LoadedConfig } from '@traderadmin/config';
+import type { Emulator } from '@traderadmin/emulator';
+import type { RunningExporter } from '@traderadmin/exporter';
+import type { Logger as BridgeLogger } from '@traderadmin/alert-bridge';
 import type { RunningPage } from '@traderadmin/console';
 import { ALL_CHANNELS } from './notices.js';
-import {
-  freePort,
-  startAlertmanager,
-  startGeneratedStack,
-  startPrometheus,
-  startBridgeProcess,
-  startSlackPeer,
-  startSmtpPeer,
-  startTwilioPeer,
-  startWebhookPeer,
-  startTelegramPeer,
-  startDiscordPeer,
-  startPagerDutyPeer,
-  type TelegramPeer,
-  type DiscordPeer,
-  type PagerDutyPeer,
-  type ManagedProcess,
-  type SlackPeer,
-  type SmtpPeer,
-  type TwilioPeer,
-  type WebhookPeer,
-  type AlertmanagerOptions,
-  type BridgeProcess,
-  type PrometheusOptions,
-} from '@traderadmin/test-support';
+import { RunningChain, type ManagedProcess, type PeerOf, type PeerSpecs, type TomlTable } from '@traderadmin/test-support';
 
 export type Channel = ChannelName;
 export const ACCOUNT = 'DU1234567';
@@ -99,211 +75,138 @@ function collectingLogger(lines: string[], fields: Record<string, unknown> = {})
   };
 }
 
-export class Chain {
-  readonly startedAt = Date.now();
-  /** Every line the bridge logged, for failure messages and secret checks. */
-  readonly bridgeLog: string[] = [];
-  private readonly seen = new Map<string, Received>();
-  private readonly stops: Array<() => Promise<void>> = [];
-  private poller?: NodeJS.Timeout;
+/** config.toml of the chain, over the builder's ports and peer tables. */
+function chainConfig(o: ChainOptions, channels: Set<Channel>): TomlTable {
+  const enabled = (c: Channel) => ({ enabled: channels.has(c) });
+  const scrape = o.scrapeIntervalSeconds ?? 1;
+  return {
+    alerts_config: {
+      cooldown_minutes: o.cooldownMinutes ?? 15,
+      thresholds: o.thresholds ?? {},
+      notifications: {
+        email: enabled('email'),
+        slack: enabled('slack'),
+        sms: { ...enabled('sms'), min_severity: 'warning' },
+        webhook: enabled('webhook'),
+        ...(channels.has('telegram') ? { telegram: { chat_ids: [TELEGRAM_CHAT] } } : {}),
+        ...(channels.has('pagerduty') ? { pagerduty: { min_severity: 'warning' } } : {}),
+      },
+    },
+    broker: { accounts: [ACCOUNT], probe_interval_seconds: 1, probe_timeout_seconds: 3, ...o.broker },
+    exporter: {
+      ...(o.latencyWindowSeconds ? { latency_window_seconds: o.latencyWindowSeconds } : {}),
+      ...(o.tokens?.events ? { events_token: 'env:FEATURE_EVENTS_TOKEN' } : {}),
+    },
+    prometheus: { scrape_interval_seconds: scrape, evaluation_interval_seconds: scrape },
+    alertmanager: { group_wait_seconds: 1, group_interval_seconds: 1 },
+    alert_bridge: {
+      ...(o.tokens?.bridge ? { auth_token: 'env:FEATURE_BRIDGE_TOKEN' } : {}),
+      retry_min_seconds: 0.2,
+      retry_max_seconds: 2,
+      ...o.bridge,
+    },
+    // The console's own port (the builder's): the links in notifications point at it.
+    alerts_page: { history_dir: 'config-history', ...(o.tokens?.page ? { auth_token: 'env:FEATURE_PAGE_TOKEN' } : {}) },
+  };
+}
 
-  emulator!: Emulator;
-  exporter!: RunningExporter;
-  bridge!: RunningBridge;
-  prometheus!: ManagedProcess;
-  alertmanager!: ManagedProcess;
-  smtp!: SmtpPeer;
-  slack!: SlackPeer;
-  twilio!: TwilioPeer;
-  webhook!: WebhookPeer;
-  /** Started only when the channel is enabled. */
-  telegram?: TelegramPeer;
-  discord?: DiscordPeer;
-  pagerduty?: PagerDutyPeer;
-  loaded!: LoadedConfig;
+export class Chain {
+  private readonly seen = new Map<string, Received>();
+  private poller?: NodeJS.Timeout;
   console?: RunningPage;
-  configFile = '';
-  env: NodeJS.ProcessEnv = {};
-  private bridgeProcess?: BridgeProcess;
-  /** Where the bridge listens, in-process or child. */
-  bridgeUrl = '';
-  private prometheusOptions!: PrometheusOptions;
-  private alertmanagerOptions!: AlertmanagerOptions;
+
+  // What the steps read, from the builder (the opt-in channels' peers only when enabled).
+  readonly dir: string;
+  readonly configFile: string;
+  readonly loaded: LoadedConfig;
+  readonly env: NodeJS.ProcessEnv;
+  readonly emulator: Emulator;
+  readonly exporter: RunningExporter;
+  /** Where the bridge listens, in process or child. */
+  readonly bridgeUrl: string;
+  readonly smtp: PeerOf['email'];
+  readonly slack: PeerOf['slack'];
+  readonly twilio: PeerOf['sms'];
+  readonly webhook: PeerOf['webhook'];
+  readonly telegram?: PeerOf['telegram'];
+  readonly discord?: PeerOf['discord'];
+  readonly pagerduty?: PeerOf['pagerduty'];
 
   private constructor(
-    readonly dir: string,
+    private readonly running: RunningChain<PeerSpecs>,
     readonly options: ChainOptions,
-  ) {}
+    readonly startedAt: number,
+    /** Every line the bridge logged, for failure messages and secret checks. */
+    readonly bridgeLog: string[],
+  ) {
+    this.dir = running.dir;
+    this.configFile = running.configFile;
+    this.loaded = running.loaded;
+    this.env = running.env;
+    this.emulator = running.emulator!;
+    this.exporter = running.exporter!;
+    this.bridgeUrl = running.bridgeUrl;
+    this.smtp = running.peers.email!;
+    this.slack = running.peers.slack!;
+    this.twilio = running.peers.sms!;
+    this.webhook = running.peers.webhook!;
+    this.telegram = running.peers.telegram;
+    this.discord = running.peers.discord;
+    this.pagerduty = running.peers.pagerduty;
+  }
 
   static async start(dir: string, options: ChainOptions = {}): Promise<Chain> {
-    const chain = new Chain(dir, options);
-    try {
-      await chain.startAll();
-    } catch (error) {
-      await chain.stop();
-      throw error;
-    }
+    const startedAt = Date.now();
+    const channels = new Set(options.channels ?? ALL_CHANNELS);
+    const bridgeLog: string[] = [];
+    const running = await RunningChain.start({
+      dir,
+      // The email, Slack, SMS and webhook peers always run (a disabled channel must get nothing).
+      peers: {
+        email: {},
+        slack: {},
+        sms: {},
+        webhook: {},
+        ...(channels.has('telegram') ? { telegram: { chats: [TELEGRAM_CHAT, '555000111'] } } : {}),
+        ...(channels.has('discord') ? { discord: {} } : {}),
+        ...(channels.has('pagerduty') ? { pagerduty: {} } : {}),
+      },
+      config: chainConfig(options, channels),
+      env: {
+        FEATURE_EVENTS_TOKEN: options.tokens?.events,
+        FEATURE_BRIDGE_TOKEN: options.tokens?.bridge,
+        FEATURE_PAGE_TOKEN: options.tokens?.page,
+      },
+      emulator: {
+        accounts: [ACCOUNT],
+        seed: 11,
+        tradeIntervalSeconds: options.tradeIntervalSeconds ?? 0,
+        eventsToExporter: true,
+        eventsToken: options.tokens?.events,
+      },
+      exporter: true,
+      bridge: options.bridgeProcess ? { process: { onLine: (line) => bridgeLog.push(line) } } : { logger: collectingLogger(bridgeLog) },
+      // Firing alerts are re-sent every second instead of every minute: a snappy chain.
+      prometheus: { args: [`--rules.alert.resend-delay=${options.resendDelaySeconds ?? 1}s`] },
+      console: true,
+    });
+    const chain = new Chain(running, options, startedAt, bridgeLog);
+    chain.poller = setInterval(() => chain.collect(), 100);
     return chain;
   }
 
-  private async startAll(): Promise<void> {
-    const channels = new Set(this.options.channels ?? ALL_CHANNELS);
-    this.smtp = await startSmtpPeer();
-    this.stops.push(() => this.smtp.stop());
-    this.slack = await startSlackPeer();
-    this.stops.push(() => this.slack.stop());
-    this.twilio = await startTwilioPeer();
-    this.stops.push(() => this.twilio.stop());
-    this.webhook = await startWebhookPeer();
-    this.stops.push(() => this.webhook.stop());
-    if (channels.has('telegram')) {
-      const peer = (this.telegram = await startTelegramPeer({ chats: [TELEGRAM_CHAT, '555000111'] }));
-      this.stops.push(() => peer.stop());
-    }
-    if (channels.has('discord')) {
-      const peer = (this.discord = await startDiscordPeer());
-      this.stops.push(() => peer.stop());
-    }
-    if (channels.has('pagerduty')) {
-      const peer = (this.pagerduty = await startPagerDutyPeer());
-      this.stops.push(() => peer.stop());
-    }
+  /** The bridge child process, when options.bridgeProcess. */
+  get bridgeChild(): ChildProcess | undefined {
+    return this.running.bridgeProcess?.child;
+  }
 
-    const ports = {
-      exporter: await freePort(),
-      bridge: await freePort(),
-      prometheus: await freePort(),
-      alertmanager: await freePort(),
-      console: await freePort(),
-    };
-    this.emulator = await startEmulator({
-      accounts: [ACCOUNT],
-      seed: 11,
-      tradeIntervalSeconds: this.options.tradeIntervalSeconds ?? 0,
-      eventsUrl: `http://127.0.0.1:${ports.exporter}/api/v1/events`,
-      eventsToken: this.options.tokens?.events,
-    });
-    this.stops.push(() => this.emulator.close());
+  /** Restarts replace these two: each read gets the one running now. */
+  get prometheus(): ManagedProcess {
+    return this.running.prometheus!;
+  }
 
-    this.env = {
-      ...process.env,
-      FEATURE_SLACK_WEBHOOK_URL: this.slack.webhookUrl,
-      FEATURE_TWILIO_ACCOUNT_SID: this.twilio.accountSid,
-      FEATURE_TWILIO_AUTH_TOKEN: this.twilio.authToken,
-      FEATURE_TELEGRAM_BOT_TOKEN: this.telegram?.token,
-      FEATURE_DISCORD_WEBHOOK_URL: this.discord?.webhookUrl,
-      FEATURE_PAGERDUTY_ROUTING_KEY: this.pagerduty?.routingKey,
-      FEATURE_EVENTS_TOKEN: this.options.tokens?.events,
-      FEATURE_BRIDGE_TOKEN: this.options.tokens?.bridge,
-      FEATURE_PAGE_TOKEN: this.options.tokens?.page,
-    };
-    const keys = (defaults: Record<string, number | string>, overrides: Record<string, number | string> = {}) =>
-      Object.entries({ ...defaults, ...overrides }).map(([k, v]) => `${k} = ${typeof v === 'string' ? JSON.stringify(v) : v}`);
-    const thresholds = Object.entries(this.options.thresholds ?? {}).map(([k, v]) => `${k} = ${v}`);
-    const text = [
-      '[alerts_config]',
-      `cooldown_minutes = ${this.options.cooldownMinutes ?? 15}`,
-      '[alerts_config.thresholds]',
-      ...thresholds,
-      '[alerts_config.notifications.email]',
-      `enabled = ${channels.has('email')}`,
-      'recipients = ["trader@example.com"]',
-      'from = "alerts@traderadmin.test"',
-      'smtp_host = "127.0.0.1"',
-      `smtp_port = ${this.smtp.port}`,
-      'smtp_tls = "none"',
-      '[alerts_config.notifications.slack]',
-      `enabled = ${channels.has('slack')}`,
-      'webhook_url = "env:FEATURE_SLACK_WEBHOOK_URL"',
-      '[alerts_config.notifications.sms]',
-      `enabled = ${channels.has('sms')}`,
-      'account_sid = "env:FEATURE_TWILIO_ACCOUNT_SID"',
-      'auth_token = "env:FEATURE_TWILIO_AUTH_TOKEN"',
-      'to = ["+15555550100"]',
-      `api_base_url = "${this.twilio.url}"`,
-      'min_severity = "warning"',
-      '[alerts_config.notifications.webhook]',
-      `enabled = ${channels.has('webhook')}`,
-      `urls = ["${this.webhook.url}/hook"]`,
-      ...(this.telegram
-        ? [
-            '[alerts_config.notifications.telegram]',
-            'enabled = true',
-            'bot_token = "env:FEATURE_TELEGRAM_BOT_TOKEN"',
-            `chat_ids = ["${TELEGRAM_CHAT}"]`,
-            `api_base_url = "${this.telegram.url}"`,
-          ]
-        : []),
-      ...(this.discord
-        ? ['[alerts_config.notifications.discord]', 'enabled = true', 'webhook_url = "env:FEATURE_DISCORD_WEBHOOK_URL"']
-        : []),
-      ...(this.pagerduty
-        ? [
-            '[alerts_config.notifications.pagerduty]',
-            'enabled = true',
-            'routing_key = "env:FEATURE_PAGERDUTY_ROUTING_KEY"',
-            `api_base_url = "${this.pagerduty.url}"`,
-            'min_severity = "warning"',
-          ]
-        : []),
-      '[broker]',
-      `port = ${this.emulator.port}`,
-      `accounts = ["${ACCOUNT}"]`,
-      ...keys({ probe_interval_seconds: 1, probe_timeout_seconds: 3 }, this.options.broker),
-      '[exporter]',
-      `listen = "127.0.0.1:${ports.exporter}"`,
-      ...(this.options.latencyWindowSeconds ? [`latency_window_seconds = ${this.options.latencyWindowSeconds}`] : []),
-      ...(this.options.tokens?.events ? ['events_token = "env:FEATURE_EVENTS_TOKEN"'] : []),
-      '[prometheus]',
-      `listen = "127.0.0.1:${ports.prometheus}"`,
-      `scrape_interval_seconds = ${this.options.scrapeIntervalSeconds ?? 1}`,
-      `evaluation_interval_seconds = ${this.options.scrapeIntervalSeconds ?? 1}`,
-      '[alertmanager]',
-      `listen = "127.0.0.1:${ports.alertmanager}"`,
-      'group_wait_seconds = 1',
-      'group_interval_seconds = 1',
-      '[alert_bridge]',
-      `listen = "127.0.0.1:${ports.bridge}"`,
-      'data_dir = "bridge-data"',
-      ...(this.options.tokens?.bridge ? ['auth_token = "env:FEATURE_BRIDGE_TOKEN"'] : []),
-      ...keys({ retry_min_seconds: 0.2, retry_max_seconds: 2 }, this.options.bridge),
-      // The console's own port: the links in notifications point at it.
-      '[alerts_page]',
-      `listen = "127.0.0.1:${ports.console}"`,
-      'history_dir = "config-history"',
-      ...(this.options.tokens?.page ? ['auth_token = "env:FEATURE_PAGE_TOKEN"'] : []),
-    ].join('\n');
-    mkdirSync(this.dir, { recursive: true });
-    this.configFile = path.join(this.dir, 'config.toml');
-    writeFileSync(this.configFile, `${text}\n`);
-    this.loaded = loadConfig(this.configFile, { env: this.env });
-
-    this.exporter = await startExporter(this.loaded, { logger: silentLogger, env: this.env });
-    this.stops.push(() => this.exporter.close());
-    this.bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
-    if (this.options.bridgeProcess) {
-      await this.startBridgeProcess();
-      this.stops.push(() => this.killBridge('SIGTERM'));
-    } else {
-      this.bridge = await startBridge(this.loaded, { env: this.env, logger: collectingLogger(this.bridgeLog), watchdogCheckMs: 0 });
-      this.stops.push(() => this.bridge.close());
-    }
-
-    const stack = await startGeneratedStack(this.loaded, this.dir, {
-      alertmanagerPort: ports.alertmanager,
-      prometheusPort: ports.prometheus,
-      // Firing alerts are re-sent every second instead of every minute: a snappy chain.
-      prometheusArgs: [`--rules.alert.resend-delay=${this.options.resendDelaySeconds ?? 1}s`],
-      generate: { env: this.env },
-    });
-    // Restarts replace these two, so the chain stops whichever runs at the end.
-    this.alertmanagerOptions = stack.alertmanagerOptions;
-    this.alertmanager = stack.alertmanager;
-    this.stops.push(() => this.alertmanager.stop());
-    this.prometheusOptions = stack.prometheusOptions!;
-    this.prometheus = stack.prometheus!;
-    this.stops.push(() => this.prometheus.stop());
-    this.poller = setInterval(() => this.collect(), 100);
+  get alertmanager(): ManagedProcess {
+    return this.running.alertmanager!;
   }
 
   /** The console (Monitoring, Alerts, Configuration) on alerts_page.listen, started on first use. */
@@ -311,46 +214,31 @@ export class Chain {
     if (!this.console) {
       // Loaded here: scenarios without the console need neither express nor esbuild.
       const { startAlertsPage } = await import('@traderadmin/console');
-      this.console = await startAlertsPage({ configFile: this.configFile, env: this.env, out: path.join(this.dir, 'generated') });
-      const running = this.console;
-      this.stops.push(() => running.close());
+      const running = await startAlertsPage({ configFile: this.configFile, env: this.env, out: path.join(this.dir, 'generated') });
+      this.console = running;
+      this.running.defer(() => running.close());
     }
     return this.console;
   }
 
   /** Stops Prometheus (SIGTERM) and starts it again: same port, same data folder, same rules. */
-  async restartPrometheus(downSeconds = 0): Promise<void> {
-    await this.prometheus.stop();
-    await new Promise((r) => setTimeout(r, downSeconds * 1000));
-    this.prometheus = await startPrometheus(this.prometheusOptions);
+  restartPrometheus(downSeconds = 0): Promise<void> {
+    return this.running.restartPrometheus(downSeconds);
   }
 
   /** Stops Alertmanager (SIGTERM: it saves silences and its notification log) and starts it again on the same port and data. */
-  async restartAlertmanager(downSeconds = 0): Promise<void> {
-    await this.alertmanager.stop();
-    await new Promise((r) => setTimeout(r, downSeconds * 1000));
-    this.alertmanager = await startAlertmanager(this.alertmanagerOptions);
+  restartAlertmanager(downSeconds = 0): Promise<void> {
+    return this.running.restartAlertmanager(downSeconds);
   }
 
-  /** Starts `traderadmin bridge --config <chain config>` with the chain's environment; resolves once it listens. */
-  async startBridgeProcess(): Promise<void> {
-    this.bridgeProcess = await startBridgeProcess({
-      configFile: this.configFile,
-      cwd: this.dir,
-      env: this.env,
-      url: this.bridgeUrl,
-      onLine: (line) => this.bridgeLog.push(line),
-    });
-  }
-
-  /** The bridge child process, when options.bridgeProcess. */
-  get bridgeChild(): ChildProcess | undefined {
-    return this.bridgeProcess?.child;
+  /** Starts `traderadmin bridge --config <chain config>` again on the same data folder and port; resolves once it listens. */
+  startBridgeProcess(): Promise<void> {
+    return this.running.startBridgeProcess();
   }
 
   /** Kills the bridge child process (SIGKILL by default: no chance to finish anything) and waits for it to exit. */
-  async killBridge(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    await this.bridgeProcess?.kill(signal);
+  killBridge(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    return this.running.killBridge(signal);
   }
 
   /** Seconds since the chain started. */
@@ -432,7 +320,6 @@ export class Chain {
 
   async stop(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
-    for (const stop of this.stops.reverse()) await stop().catch(() => undefined);
-    this.stops.length = 0;
+    await this.running.stop();
   }
 }

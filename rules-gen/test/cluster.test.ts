@@ -10,16 +10,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '@traderadmin/config';
-import { startEmulator } from '@traderadmin/emulator';
-import { silentLogger, startExporter } from '@traderadmin/exporter';
-import { startBridge, type Logger } from '@traderadmin/alert-bridge';
 import {
   freePort,
   promQuery,
+  RunningChain,
   startAlertmanager,
   startPrometheus,
-  startWebhookPeer,
   waitFor,
   type ManagedProcess,
   type WebhookPeer,
@@ -28,7 +24,7 @@ import { generate } from '../src/index.js';
 
 const TOKEN = 'cluster-test-token-3b9f2a71c8d4';
 const dir = mkdtempSync(path.join(tmpdir(), 'cluster-'));
-const stops: Array<() => Promise<unknown>> = [];
+let chain: RunningChain<{ webhook: object }> | undefined;
 let peer: WebhookPeer;
 let am1: ManagedProcess;
 let am2: ManagedProcess;
@@ -47,67 +43,40 @@ function writeGenerated(files: ReturnType<typeof generate>, into: string, keep: 
 }
 
 beforeAll(async () => {
-  const [gateway, exporter, bridge, prom, remotePort, amPort1, amPort2, gossip1, gossip2] = await Promise.all(
-    Array.from({ length: 9 }, () => freePort()),
-  );
-  peer = await startWebhookPeer();
-  stops.push(() => peer.stop());
+  const [prom, remotePort, amPort1, amPort2, gossip1, gossip2] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
   const tokenFile = path.join(dir, 'token');
   writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
-  const file = path.join(dir, 'config.toml');
-  writeFileSync(
-    file,
-    `[alerts_config.notifications.webhook]
-enabled = true
-urls = ["${peer.url}/hook"]
-min_severity = "info"
-
-[broker]
-mode = "emulator"
-host = "127.0.0.1"
-port = ${gateway}
-
-[exporter]
-listen = "127.0.0.1:${exporter}"
-events_token = "file:${tokenFile}"
-heartbeat_components = []
-
-[prometheus]
-listen = "127.0.0.1:${prom}"
-alertmanagers = ["127.0.0.1:${amPort2}"]
-
-[[prometheus.remote_write]]
-url = "http://127.0.0.1:${remotePort}/api/v1/write"
-name = "central"
-
-[alertmanager]
-listen = "127.0.0.1:${amPort1}"
-cluster_listen = "127.0.0.1:${gossip1}"
-peers = ["127.0.0.1:${gossip2}"]
-
-[alert_bridge]
-listen = "127.0.0.1:${bridge}"
-auth_token = "file:${tokenFile}"
-data_dir = "bridge"
-`,
-  );
-  const loaded = loadConfig(file);
-  const files = generate(loaded);
+  // The emulator, the exporter and the bridge from the chain builder; the two Alertmanagers and
+  // Prometheus below, each on its share of the generated files.
+  const running = (chain = await RunningChain.start({
+    dir,
+    peers: { webhook: {} },
+    config: {
+      alerts_config: { notifications: { webhook: { min_severity: 'info' } } },
+      broker: { mode: 'emulator', host: '127.0.0.1' },
+      exporter: { events_token: `file:${tokenFile}`, heartbeat_components: [] },
+      prometheus: {
+        listen: `127.0.0.1:${prom}`,
+        alertmanagers: [`127.0.0.1:${amPort2}`],
+        remote_write: [{ url: `http://127.0.0.1:${remotePort}/api/v1/write`, name: 'central' }],
+      },
+      alertmanager: { listen: `127.0.0.1:${amPort1}`, cluster_listen: `127.0.0.1:${gossip1}`, peers: [`127.0.0.1:${gossip2}`] },
+      alert_bridge: { auth_token: `file:${tokenFile}` },
+    },
+    emulator: { accounts: ['DU1234567'], tradeIntervalSeconds: 0 },
+    exporter: true,
+    bridge: true,
+  }));
+  peer = running.peers.webhook;
+  exporterUrl = running.exporter!.url;
+  const files = generate(running.loaded);
 
   remote = await startPrometheus({
     config: 'global:\n  scrape_interval: 1m\n',
     port: remotePort,
     args: ['--web.enable-remote-write-receiver'],
   });
-  stops.push(() => remote.stop());
-  const emulator = await startEmulator({ port: gateway, accounts: ['DU1234567'], tradeIntervalSeconds: 0 });
-  stops.push(() => emulator.close());
-  const ex = await startExporter(loaded, { logger: silentLogger });
-  stops.push(() => ex.close());
-  exporterUrl = `http://127.0.0.1:${exporter}`;
-  const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
-  const br = await startBridge(loaded, { logger: quiet, watchdogCheckMs: 0 });
-  stops.push(() => br.close());
+  running.defer(() => remote.stop());
 
   // Both members run the same generated alertmanager.yml; quick gossip timings for the test.
   const am = (port: number, listen: number, other: number, name: string) =>
@@ -124,20 +93,18 @@ data_dir = "bridge"
       ],
     });
   [am1, am2] = await Promise.all([am(amPort1, gossip1, gossip2, 'am1'), am(amPort2, gossip2, gossip1, 'am2')]);
-  stops.push(
-    () => am1.stop(),
-    () => am2.stop(),
-  );
+  running.defer(() => am1.stop());
+  running.defer(() => am2.stop());
   const promDir = writeGenerated(files, path.join(dir, 'prometheus'), (n) => n === 'rules.yml' || n.startsWith('secrets/'));
   const p = await startPrometheus({ config: files.get('prometheus.yml')!.content, dir: promDir, port: prom });
-  stops.push(() => p.stop());
+  running.defer(() => p.stop());
   await waitFor(
     'the two Alertmanagers gossiping',
     async () => ((await (await fetch(`${am1.url}/api/v2/status`)).json()) as { cluster: { peers: unknown[] } }).cluster.peers.length === 2,
   );
 }, 90_000);
 afterAll(async () => {
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  await chain?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
