@@ -5,7 +5,7 @@
  * (in process or as the `traderadmin bridge` child), Alertmanager and Prometheus on the
  * generated files. stop() stops everything in reverse order; a failed start stops what had
  * started before it throws. features/support/chain.ts, alert-bridge/test/stormKit.ts,
- * rules-gen/test/cluster.test.ts and bench/alert-bridge.ts build on it.
+ * rules-gen/test/cluster.test.ts, bench/alert-bridge.ts and bench/latency/ build on it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

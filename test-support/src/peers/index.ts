@@ -14,5 +14,5 @@ export { startDiscordPeer, discordPayloadProblems } from './discord.js';
 export type { DiscordPeer } from './discord.js';
 export { startPagerDutyPeer, pagerdutyEventProblems } from './pagerduty.js';
 export type { PagerDutyPeer, PagerDutyEvent } from './pagerduty.js';
-export { peerChannels, peerChannelsToml } from './toml.js';
-export type { PeerChannel, PeerChannels, PeerEndpoints, TomlTable } from './toml.js';
+export { peerChannels } from './toml.js';
+export type { PeerChannel, PeerEndpoints, TomlTable } from './toml.js';

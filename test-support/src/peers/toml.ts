@@ -1,10 +1,9 @@
 /**
  * The [alerts_config.notifications.<channel>] tables that point each channel at its local peer,
- * for the kits that build a whole chain (test-support/src/chain.ts, bench/latency.ts). Secrets
+ * for test-support/src/chain.ts, which builds every test and bench stack. Secrets
  * are given as references (`env:NAME`), never inline, as a user's config would hold them; the
  * environment that resolves them comes with the table.
  */
-import { stringify } from 'smol-toml';
 import type { ChannelName } from '@traderadmin/config';
 
 export type TomlTable = Record<string, unknown>;
@@ -75,26 +74,4 @@ export function peerChannels(peers: { [C in ChannelName]?: PeerEndpoints[C] }): 
     env = { ...env, ...made.env };
   }
   return { tables, env };
-}
-
-export interface PeerChannels {
-  smtp: { port: number };
-  /** Reference to the Slack peer's webhook URL, e.g. `env:BENCH_SLACK_URL`. */
-  slackUrlRef: string;
-  /** SMS through the Twilio peer; left out when absent. */
-  sms?: { url: string; accountSidRef: string; authTokenRef: string };
-  webhook: { url: string };
-}
-
-/** The email, Slack, SMS and webhook tables as TOML text, for a caller that names its own env: references. */
-export function peerChannelsToml(p: PeerChannels): string {
-  const { tables } = peerChannels({
-    email: p.smtp,
-    slack: { webhookUrl: '' },
-    sms: p.sms && { url: p.sms.url, accountSid: '', authToken: '' },
-    webhook: p.webhook,
-  });
-  tables.slack.webhook_url = p.slackUrlRef;
-  if (p.sms) Object.assign(tables.sms, { account_sid: p.sms.accountSidRef, auth_token: p.sms.authTokenRef });
-  return stringify({ alerts_config: { notifications: tables } });
 }
