@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '@traderadmin/config';
 import {
+  captureLogger,
   startSlackPeer,
   startSmtpPeer,
   startTwilioPeer,
@@ -16,24 +17,15 @@ import {
   type TwilioPeer,
   type WebhookPeer,
 } from '@traderadmin/test-support';
+
+/** The bridge tests' log capture is test-support's (features read the bridge's log the same way). */
+export { captureLogger };
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startBridge, type BridgeDeps, type Logger, type RunningBridge, type AmPayload, type AmAlert } from '../src/index.js';
+import { startBridge, type BridgeDeps, type RunningBridge, type AmPayload, type AmAlert } from '../src/index.js';
 
 export const BRIDGE_TOKEN = 'bridge-token-7f3a9c1e5b2d';
 export const SMTP_PASSWORD = 'smtp-pass-9d8e7f6a5b4c';
 export const WEBHOOK_TOKEN = 'webhook-bearer-1a2b3c4d5e6f';
-
-/** A logger that keeps every line (as JSON text) for assertions. */
-export function captureLogger(): Logger & { lines: string[]; records(): Array<Record<string, unknown>> } {
-  const lines: string[] = [];
-  const make = (bound: Record<string, unknown>): Logger => {
-    const emit = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
-      lines.push(JSON.stringify({ level, msg, ...bound, ...fields }, (_k, v) => (v instanceof Error ? { message: v.message } : v)));
-    };
-    return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), child: (f) => make({ ...bound, ...f }) };
-  };
-  return Object.assign(make({}), { lines, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) });
-}
 
 /** Fails when any secret appears in any of the texts (log lines, error messages, API answers). */
 export function assertNoSecrets(texts: string[], secrets: string[]): void {

@@ -14,10 +14,9 @@ import path from 'node:path';
 import type { ChannelName, LoadedConfig } from '@traderadmin/config';
 import type { Emulator } from '@traderadmin/emulator';
 import type { RunningExporter } from '@traderadmin/exporter';
-import type { Logger as BridgeLogger } from '@traderadmin/alert-bridge';
 import type { RunningPage } from '@traderadmin/console';
 import { ALL_CHANNELS } from './notices.js';
-import { RunningChain, type ManagedProcess, type PeerOf, type PeerSpecs, type TomlTable } from '@traderadmin/test-support';
+import { RunningChain, captureLogger, type ManagedProcess, type PeerOf, type PeerSpecs, type TomlTable } from '@traderadmin/test-support';
 
 export type Channel = ChannelName;
 export const ACCOUNT = 'DU1234567';
@@ -62,18 +61,6 @@ export interface Received {
 
 /** A time window in seconds after the chain started. */
 export const between = (from: number, to: number) => ({ from, to });
-
-function collectingLogger(lines: string[], fields: Record<string, unknown> = {}): BridgeLogger {
-  const write = (level: string) => (msg: string, more?: Record<string, unknown>) =>
-    lines.push(JSON.stringify({ level, msg, ...fields, ...more }));
-  return {
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: (f) => collectingLogger(lines, { ...fields, ...f }),
-  };
-}
 
 /** config.toml of the chain, over the builder's ports and peer tables. */
 function chainConfig(o: ChainOptions, channels: Set<Channel>): TomlTable {
@@ -185,7 +172,7 @@ export class Chain {
         eventsToken: options.tokens?.events,
       },
       exporter: true,
-      bridge: options.bridgeProcess ? { process: { onLine: (line) => bridgeLog.push(line) } } : { logger: collectingLogger(bridgeLog) },
+      bridge: options.bridgeProcess ? { process: { onLine: (line) => bridgeLog.push(line) } } : { logger: captureLogger(bridgeLog) },
       // Firing alerts are re-sent every second instead of every minute: a snappy chain.
       prometheus: { args: [`--rules.alert.resend-delay=${options.resendDelaySeconds ?? 1}s`] },
       console: true,

@@ -2,6 +2,8 @@ export { ensureCompiled } from './compiled.js';
 export { freePort } from './ports.js';
 export { sleep, waitFor } from './wait.js';
 export { assertContainsEach } from './text.js';
+export { captureLogger } from './logs.js';
+export type { CapturedLogger } from './logs.js';
 export { rawGet, rawPost, rawRequest } from './raw.js';
 export type { RawAnswer } from './raw.js';
 export {
