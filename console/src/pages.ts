@@ -21,7 +21,12 @@ export function readPages(web: string): Pages {
     shell
       .replace('{{TITLE}}', () => title)
       .replace('<!--head-->', () => head)
-      .replace('<!--body-->', () => read(body).trimEnd());
+      // A fragment's first-line comment is for whoever edits it, not for the browser.
+      .replace('<!--body-->', () =>
+        read(body)
+          .replace(/^<!--[^]*?-->\n/, '')
+          .trimEnd(),
+      );
   return {
     app: page('TraderAdmin', 'app.html', '<script type="module" src="/app.js"></script>'),
     login: page('Sign in · Alerts configuration · TraderAdmin', 'login.html'),

@@ -244,7 +244,8 @@ export async function startAlertsPage(options: AlertsPageOptions): Promise<Runni
   });
 
   // The console's addresses (contract.md, "The console"): one page, the script picks the view.
-  const page = html.replace('{{FILE}}', escapeHtml(configFile));
+  // A replacer function: a `$&` or `$'` in the path must stay as written.
+  const page = html.replace('{{FILE}}', () => escapeHtml(configFile));
   app.get(['/', '/monitoring', '/alerts', '/alerts/silence', '/config'], (_req, res) => void res.type('html').send(page));
   app.get('/app.js', (_req, res) => void res.type('text/javascript').send(script));
 

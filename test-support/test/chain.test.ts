@@ -3,7 +3,8 @@
  * caller's tables over them, secrets by env: reference only) and its cleanup of a failed start.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { once } from 'node:events';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,4 +59,28 @@ it('stops what it had started when a later part fails to start', async () => {
   });
   await expect(failing).rejects.toThrow(/listen/);
   expect(await listening(port)).toBe(false);
+});
+
+it('stops the parts that had started when a later part fails, peers included', async () => {
+  const [peerPort, exporterPort] = [await freePort(), await freePort()];
+  // The bridge's port is taken: it fails after the peer and the exporter have started.
+  const taken = createServer().listen(0, '127.0.0.1');
+  await once(taken, 'listening');
+  try {
+    const failing = RunningChain.start({
+      dir: path.join(dir, 'mid'),
+      peers: { webhook: { port: peerPort } },
+      config: {
+        exporter: { listen: `127.0.0.1:${exporterPort}` },
+        alert_bridge: { listen: `127.0.0.1:${(taken.address() as AddressInfo).port}` },
+      },
+      exporter: true,
+      bridge: true,
+    });
+    await expect(failing).rejects.toThrow(/EADDRINUSE|in use/i);
+    expect(await listening(exporterPort)).toBe(false);
+    expect(await listening(peerPort)).toBe(false);
+  } finally {
+    taken.close();
+  }
 });

@@ -2,6 +2,8 @@
  * Apply: the draft is diffed, reviewed and sent with the file's hash; the server's answer
  * (applied, refused, a secret to enter again, a conflict, a failed reload that was rolled back)
  * is shown. Restoring a version from the history ends in the same answers.
+ * apply → load → history → apply is an import cycle of functions only (an apply reloads the
+ * page, which lists the history, whose restore answers like an apply): nothing runs at import.
  */
 import type { ApplyResponse, ConflictResponse, DiffResponse, ValidateResponse } from '../../../src/shared/api.js';
 import { $, api, h } from '../../dom.js';
