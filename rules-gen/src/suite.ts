@@ -99,17 +99,17 @@ export function quietFiresResolves(
 
 const ones = (n: number) => Array.from({ length: n }, () => '1').join(' ');
 
-/** Every threshold suite ends with: no data from the exporter fires ExporterDown, not the threshold alert. */
+/** Every threshold suite ends with: no exporter target at all fires ExporterDown (reason absent), not the threshold alert. */
 export function missingData(s: Suite, alert: AlertName, extra: Series[] = []): TestGroup {
-  const down = s.rule('ExporterDown');
-  const fireStep = Math.ceil(down.forSeconds / s.E);
+  const missing = s.rule('ExporterDown', 'absent');
+  const fireStep = Math.ceil(missing.forSeconds / s.E);
   return {
     name: `${alert}: no data from the exporter fires ExporterDown, not ${alert}`,
     interval: s.t(1),
     input_series: extra,
     alert_rule_test: [
       { eval_time: s.t(fireStep), alertname: alert, exp_alerts: [] },
-      { eval_time: s.t(fireStep), alertname: 'ExporterDown', exp_alerts: [expect(s.model, down, { job: JOBS.exporter }, 1)] },
+      { eval_time: s.t(fireStep), alertname: 'ExporterDown', exp_alerts: [expect(s.model, missing, { job: JOBS.exporter }, 1)] },
     ],
   };
 }

@@ -94,6 +94,8 @@ describe('rules.yml', () => {
     const files = gen({ 'alerts_config.enabled': 'false' });
     const rules = rulesOf(text(files, 'rules.yml'));
     expect(rules.filter((r) => r.alert).map((r) => r.alert)).toEqual([
+      // Two rules: the target cannot be scraped, or there is none (ExporterDown.ts).
+      'ExporterDown',
       'ExporterDown',
       'AlertDeliveryFailing',
       'PartCrashLooping',
