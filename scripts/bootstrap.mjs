@@ -11,6 +11,9 @@ import { pipePrefixed } from './prefixed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const purpose = process.argv.includes('--for') ? process.argv[process.argv.indexOf('--for') + 1] : 'stack';
+// `npm test` (scripts/test.mjs) installs the panel's dependencies beside the build and the checks:
+// `--for tests --without-panel` first, then `--for panel` alone.
+const withPanel = (purpose === 'tests' && !process.argv.includes('--without-panel')) || purpose === 'panel';
 
 /** Debian packages each purpose needs, keyed by the binary that proves them installed. */
 const PACKAGES = {
@@ -70,12 +73,12 @@ function stale(dir) {
  */
 async function npmDependencies() {
   const installs = [];
-  if (stale(root)) {
+  if (purpose !== 'panel' && stale(root)) {
     say('installing npm dependencies (npm ci)…');
     installs.push(npmCi(root, '[npm ci]').then((ok) => ok || 'npm ci failed: see the [npm ci] lines above.'));
   }
   const panel = path.join(root, 'grafana/panel');
-  if (purpose === 'tests' && stale(panel)) {
+  if (withPanel && stale(panel)) {
     say('installing the Grafana panel dependencies (npm ci in grafana/panel, about a minute)…');
     installs.push(npmCi(panel, '[panel]').then((ok) => ok || 'npm ci in grafana/panel failed: see the [panel] lines above.'));
   }
@@ -114,4 +117,4 @@ checkNode();
 if (!existsSync(path.join(root, 'package-lock.json'))) fail('package-lock.json is missing: run this from a full checkout.');
 readFileSync(path.join(root, 'package.json'));
 await npmDependencies();
-debianPackages();
+if (purpose !== 'panel') debianPackages();
