@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: the bootstrap, the build and the checks, the unit tests, then the scenarios beside
-// the panel's checks. The Grafana panel's install (its own npm project: a minute or two) runs
-// beside the build and the checks rather than before them, and the unit tests wait for it, so
-// no timing-sensitive test shares the machine with an install.
+// `npm test`: the bootstrap, the checks and the build, the unit tests, then the scenarios beside
+// the panel's checks. The Grafana panel's install (its own npm project: one to two minutes) runs
+// beside the root install and then the checks, which do not need it; the build (the console's
+// bundle reads a panel source file) and the unit tests wait for it, so no timing-sensitive test
+// shares the machine with an install.
 // Plain JavaScript on purpose: it runs before any dependency (tsx included) is installed.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -23,10 +24,11 @@ function passOrExit(passed) {
   if (!passed) process.exit(1);
 }
 
-passOrExit(await step('node', 'scripts/bootstrap.mjs', '--for', 'tests', '--without-panel'));
 const panelInstalled = step('node', 'scripts/bootstrap.mjs', '--for', 'panel');
-const checked = (await step('node', 'scripts/build.mjs')) && (await step('npm', 'run', 'check'));
-// Waited for even when a check failed: nothing is left installing after npm test ends.
+const ready = await step('node', 'scripts/bootstrap.mjs', '--for', 'tests', '--without-panel');
+const checked = ready && (await step('npm', 'run', 'check'));
+// Waited for even when something failed: nothing is left installing after npm test ends.
 passOrExit((await panelInstalled) && checked);
+passOrExit(await step('node', 'scripts/build.mjs'));
 passOrExit(await step('npm', 'run', 'test:unit'));
 passOrExit(await step('node', 'scripts/together.mjs', 'test:features', 'test:panel'));
