@@ -11,9 +11,8 @@ import { pipePrefixed } from './prefixed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const purpose = process.argv.includes('--for') ? process.argv[process.argv.indexOf('--for') + 1] : 'stack';
-// `npm test` (scripts/test.mjs) installs the panel's dependencies beside the build and the checks:
-// `--for tests --without-panel` first, then `--for panel` alone.
-const withPanel = (purpose === 'tests' && !process.argv.includes('--without-panel')) || purpose === 'panel';
+// `--for panel`: only the Grafana panel's npm dependencies (its own npm project, Grafana's toolchain
+// pins its own versions). `npm test` (scripts/test.mjs) runs it beside `--for tests`.
 
 /** Debian packages each purpose needs, keyed by the binary that proves them installed. */
 const PACKAGES = {
@@ -66,24 +65,15 @@ function stale(dir) {
   return !existsSync(installed) || statSync(path.join(dir, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs + 1000;
 }
 
-/**
- * The npm dependencies; for the tests also the Grafana panel's, its own npm project (Grafana's
- * toolchain pins its own versions). The two installs run side by side: they write to different
- * folders and mostly wait on the disk and the registry.
- */
+/** The npm dependencies of the root project, or with `--for panel` of grafana/panel. */
 async function npmDependencies() {
-  const installs = [];
-  if (purpose !== 'panel' && stale(root)) {
-    say('installing npm dependencies (npm ci)…');
-    installs.push(npmCi(root, '[npm ci]').then((ok) => ok || 'npm ci failed: see the [npm ci] lines above.'));
-  }
-  const panel = path.join(root, 'grafana/panel');
-  if (withPanel && stale(panel)) {
-    say('installing the Grafana panel dependencies (npm ci in grafana/panel, about a minute)…');
-    installs.push(npmCi(panel, '[panel]').then((ok) => ok || 'npm ci in grafana/panel failed: see the [panel] lines above.'));
-  }
-  const failures = (await Promise.all(installs)).filter((r) => r !== true);
-  if (failures.length > 0) fail(failures.join(' '));
+  const project =
+    purpose === 'panel'
+      ? { dir: path.join(root, 'grafana/panel'), tag: '[panel]', name: 'the Grafana panel dependencies', what: 'npm ci in grafana/panel' }
+      : { dir: root, tag: '[npm ci]', name: 'npm dependencies', what: 'npm ci' };
+  if (!stale(project.dir)) return;
+  say(`installing ${project.name} (${project.what})…`);
+  if (!(await npmCi(project.dir, project.tag))) fail(`${project.what} failed: see the ${project.tag} lines above.`);
 }
 
 function debianPackages() {

@@ -1,5 +1,5 @@
 // Copies a child's stdout and stderr to ours, each line prefixed with `tag`, so the output of
-// steps that run side by side (scripts/together.mjs, the bootstrap's two installs) stays readable.
+// steps that run side by side (scripts/together.mjs, npm test's two installs) stays readable.
 // Plain JavaScript on purpose: it runs before anything is installed or compiled.
 
 /** Pipes `child`'s output through with `tag` before each line; blank lines are dropped when `skipBlank`. */

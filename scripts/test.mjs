@@ -25,7 +25,7 @@ function passOrExit(passed) {
 }
 
 const panelInstalled = step('node', 'scripts/bootstrap.mjs', '--for', 'panel');
-const ready = await step('node', 'scripts/bootstrap.mjs', '--for', 'tests', '--without-panel');
+const ready = await step('node', 'scripts/bootstrap.mjs', '--for', 'tests');
 const checked = ready && (await step('npm', 'run', 'check'));
 // Waited for even when something failed: nothing is left installing after npm test ends.
 passOrExit((await panelInstalled) && checked);
