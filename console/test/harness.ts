@@ -82,10 +82,13 @@ export async function startPageHarness(options: PageHarnessOptions = {}): Promis
   mkdirSync(configDir, { recursive: true });
   mkdirSync(outDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...(options.env ?? {}) };
-  const [promPort, amPort, bridgePort] = [await freePort(), await freePort(), await freePort()];
+  // The exporter's port is free and stays so: nothing here runs an exporter, and a stray one
+  // (a developer's `npm start`) must not be scraped. ExporterDown fires in this stack, as it would.
+  const [promPort, amPort, bridgePort, exporterPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const smtp = options.bridge ? await startSmtpPeer() : undefined;
 
   const edits: TomlEdit[] = [
+    { path: p('exporter', 'listen'), value: `127.0.0.1:${exporterPort}` },
     { path: p('prometheus', 'listen'), value: `127.0.0.1:${promPort}` },
     { path: p('alertmanager', 'listen'), value: `127.0.0.1:${amPort}` },
     { path: p('alert_bridge', 'listen'), value: `127.0.0.1:${bridgePort}` },
