@@ -11,12 +11,21 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Runs one step with the terminal; resolves true when it exits 0. */
+const started = Date.now();
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+/** Runs one step with the terminal and says how long it took; resolves true when it exits 0. */
 function step(command, ...args) {
+  const name = args.filter((a) => !a.startsWith('-') && a !== 'run').join(' ');
+  const since = Date.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
-    child.on('error', () => resolve(false));
-    child.on('close', (code) => resolve(code === 0));
+    const end = (passed) => {
+      process.stdout.write(`npm test: ${name} ${passed ? 'passed' : 'FAILED'} in ${seconds(since)} (${seconds(started)} since the start)\n`);
+      resolve(passed);
+    };
+    child.on('error', () => end(false));
+    child.on('close', (code) => end(code === 0));
   });
 }
 

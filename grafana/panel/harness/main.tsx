@@ -45,6 +45,8 @@ interface HarnessState {
   colours: { equity: string; drawdown: string; background: string };
   /** Time of the last DataHoverEvent the panel published on the dashboard event bus (shared crosshair). */
   hoverTime?: number;
+  /** Set by a test to hold refreshes: each one rebuilds the charts, which drops a hover in progress. */
+  hold?: boolean;
 }
 
 const params = new URLSearchParams(location.search);
@@ -189,6 +191,7 @@ async function main() {
     const to = Date.now();
     const from = to - rangeSeconds * 1000;
     const series = await query(panel.targets, fieldDefaults, from, to);
+    if (window.__harness.hold) return;
     const timeRange = { from: dateTime(from), to: dateTime(to), raw: { from: `now-${rangeSeconds}s`, to: 'now' } };
     const data: PanelData = { series, state: LoadingState.Done, timeRange };
     root.render(

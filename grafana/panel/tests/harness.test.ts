@@ -189,6 +189,11 @@ describe.each(['dark', 'light'])('the equity panel in Chromium, %s theme, live d
 
     // Hovering shows the tooltip with Grafana-formatted values, moves the underwater chart's
     // cursor to the same place, and publishes the hover time for the other panels (shared crosshair).
+    // Refreshes are held meanwhile: each rebuilds the charts, which would drop the hover.
+    await page.evaluate(async () => {
+      window.__harness.hold = true;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    });
     const box = (await page.locator('.uplot').first().boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
     await expect(page.locator('[data-testid="equity-tooltip"]').first().innerText()).resolves.toMatch(
@@ -202,6 +207,7 @@ describe.each(['dark', 'light'])('the equity panel in Chromium, %s theme, live d
     expect(Math.abs(cursors[1] - cursors[0])).toBeLessThanOrEqual(1);
     await page.waitForFunction(() => typeof window.__harness.hoverTime === 'number', undefined, { timeout: 5_000 });
     await page.mouse.move(0, 0);
+    await page.evaluate(() => (window.__harness.hold = false));
 
     // New samples arrive (1 s scrapes, 2 s refresh): the panel re-renders with a later sample.
     const first = state.lastSampleTime!;
