@@ -21,7 +21,9 @@ function step(command, ...args) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
     const end = (passed) => {
-      process.stdout.write(`npm test: ${name} ${passed ? 'passed' : 'FAILED'} in ${seconds(since)} (${seconds(started)} since the start)\n`);
+      process.stdout.write(
+        `npm test: ${name} ${passed ? 'passed' : 'FAILED'} in ${seconds(since)} (${seconds(started)} since the start)\n`,
+      );
       resolve(passed);
     };
     child.on('error', () => end(false));

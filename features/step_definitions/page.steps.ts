@@ -105,7 +105,10 @@ Then('a sample email alert is successfully delivered to the configured recipient
   const { harness } = page(this);
   await waitFor(() => testMails(harness).length > 0);
   const [mail, ...more] = testMails(harness);
-  assert.ok(mail, `no test alert reached the SMTP server; it got: ${harness.smtp!.mails.map((m) => m.parsed.subject).join(', ') || 'nothing'}`);
+  assert.ok(
+    mail,
+    `no test alert reached the SMTP server; it got: ${harness.smtp!.mails.map((m) => m.parsed.subject).join(', ') || 'nothing'}`,
+  );
   assert.equal(more.length, 0, 'the test alert was mailed more than once');
   assert.deepEqual(mail.envelopeTo, ['trader@example.com']);
   assert.ok(mail.parsed.html, 'the mail has no HTML part');
