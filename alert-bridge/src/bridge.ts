@@ -136,7 +136,13 @@ export async function startBridge(loaded: LoadedConfig, deps: BridgeDeps = {}): 
   const cfg = () => live.config;
 
   // Read at scrape time, after the watchdog below exists.
-  const { outbox, metrics, unlock } = await openOutbox(dataDir, clock, logger, () => watchdog.lastBeatMs());
+  const { outbox, metrics, unlock } = await openOutbox(
+    dataDir,
+    clock,
+    logger,
+    () => watchdog.lastBeatMs(),
+    () => cfg().alert_bridge.dedup_window_seconds * 1000,
+  );
 
   const worker = new DeliveryWorker({
     outbox,

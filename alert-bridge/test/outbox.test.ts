@@ -94,6 +94,43 @@ describe('outbox', () => {
     expect(outbox.state(a.key)).toBeUndefined();
   });
 
+  it("takes the same notification after the dedup window as Alertmanager's reminder, before any prune ran", async () => {
+    const tmp = tempDir('outbox-');
+    dirs.push(tmp);
+    const dir = path.join(tmp.dir, 'outbox');
+    const windowMs = 50_000;
+    const outbox = await Outbox.open({ dir, clock, logger: captureLogger(), dedupWindowMs: () => windowMs });
+    const a = entry('a@x.test');
+    await outbox.enqueue([a]);
+    await outbox.markDelivered(a);
+    clock.t += windowMs - 1;
+    expect((await outbox.enqueue([entry('a@x.test')])).duplicates).toHaveLength(1);
+    // The prune timer has not run: the marker is still on disk, yet the copy is a reminder now.
+    clock.t += 2;
+    const reminder = entry('a@x.test');
+    expect((await outbox.enqueue([reminder])).added).toEqual([reminder]);
+    expect(existsSync(path.join(dir, 'delivered', `${a.key}.json`))).toBe(true);
+    // The older marker does not make a restart drop the reminder as already delivered.
+    const again = await Outbox.open({ dir, clock, logger: captureLogger(), dedupWindowMs: () => windowMs });
+    expect(again.pending()).toMatchObject([{ key: a.key, receivedAt: reminder.receivedAt }]);
+  });
+
+  it("a dead letter's copy is a duplicate within the dedup window of its death, and is tried anew after it", async () => {
+    const tmp = tempDir('outbox-');
+    dirs.push(tmp);
+    const outbox = await Outbox.open({ dir: path.join(tmp.dir, 'outbox'), clock, logger: captureLogger(), dedupWindowMs: () => 50_000 });
+    const a = entry('a@x.test');
+    await outbox.enqueue([a]);
+    clock.t += 120_000; // retried for two minutes, then given up
+    await outbox.markDead({ ...a, attempts: 5, lastError: 'HTTP 401' });
+    clock.t += 49_000;
+    expect(outbox.state(a.key)).toBe('dead');
+    expect((await outbox.enqueue([entry('a@x.test')])).duplicates).toHaveLength(1);
+    clock.t += 2000;
+    expect((await outbox.enqueue([entry('a@x.test')])).added).toHaveLength(1);
+    expect(outbox.dead()).toHaveLength(1);
+  });
+
   it('sets an unreadable file aside instead of failing to start', async () => {
     const { dir } = await open();
     writeFileSync(path.join(dir, 'pending', 'broken.json'), '{"half');

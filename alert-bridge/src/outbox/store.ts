@@ -43,6 +43,12 @@ export interface OutboxOptions {
   maxDead?: number;
   /** Told of every pruned entry (a metric). */
   onPrune?: (list: 'pending' | 'dead', entry: OutboxEntry) => void;
+  /**
+   * How long a delivered or dead key makes a copy a duplicate (alert_bridge.dedup_window_seconds,
+   * read on each check: a reload changes it). After that the same notification is Alertmanager's
+   * reminder and is sent again, whenever the prune timer last ran. @default remembered until pruned
+   */
+  dedupWindowMs?: () => number;
 }
 
 /** The outbox. All state changes are on disk before the returned promise resolves. */
@@ -87,8 +93,10 @@ export class Outbox {
     for (const { key, value } of await this.#readAll<DeliveredMark>(this.#deliveredDir)) this.#delivered.set(key, value.at);
     for (const { key, value } of await this.#readAll<OutboxEntry>(this.#deadDir)) this.#dead.set(key, value);
     for (const { key, value } of await this.#readAll<OutboxEntry>(this.#pendingDir)) {
-      if (this.#delivered.has(key)) {
+      const deliveredAt = this.#delivered.get(key);
+      if (deliveredAt !== undefined && deliveredAt >= value.receivedAt) {
         // Delivered just before a crash: the marker is there, the pending file was not yet removed.
+        // (An older marker is an earlier delivery of the same notification: this is its reminder.)
         await removeDurable(path.join(this.#pendingDir, `${key}.json`));
         continue;
       }
@@ -142,11 +150,14 @@ export class Outbox {
     return out;
   }
 
-  /** Where a key is, if anywhere (delivered keys only within the dedup window). */
+  /** Where a key is, if anywhere (delivered and dead keys only within the dedup window). */
   state(key: string): KeyState | undefined {
     if (this.#pending.has(key) || this.#reserved.has(key)) return 'pending';
-    if (this.#dead.has(key)) return 'dead';
-    if (this.#delivered.has(key)) return 'delivered';
+    const since = this.#clock.now() - (this.#options.dedupWindowMs?.() ?? Infinity);
+    const dead = this.#dead.get(key);
+    if (dead && (dead.deadAt ?? dead.receivedAt) >= since) return 'dead';
+    const deliveredAt = this.#delivered.get(key);
+    if (deliveredAt !== undefined && deliveredAt >= since) return 'delivered';
     return undefined;
   }
 

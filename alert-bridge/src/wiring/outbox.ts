@@ -23,6 +23,7 @@ export async function openOutbox(
   clock: Clock,
   logger: Logger,
   lastWatchdogMs: () => number | undefined,
+  dedupWindowMs: () => number,
 ): Promise<OpenedOutbox> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const unlock = lockDataDir(dataDir);
@@ -30,7 +31,7 @@ export async function openOutbox(
   let countPrune = (list: 'pending' | 'dead'): void => void prunedAtStart.push(list);
   let outbox: Outbox;
   try {
-    outbox = await Outbox.open({ dir: path.join(dataDir, 'outbox'), clock, logger, onPrune: (list) => countPrune(list) });
+    outbox = await Outbox.open({ dir: path.join(dataDir, 'outbox'), clock, logger, dedupWindowMs, onPrune: (list) => countPrune(list) });
   } catch (error) {
     unlock();
     throw error;
