@@ -13,7 +13,7 @@ const base = {
 // `npm run test:features`: everything except the full-length fault scenarios (minute-long
 // outages), which `npm run test:long` runs. Two scenarios at a time: each mostly waits on real
 // time (a scenario's chain uses about a quarter of one core), each on its own chain and ports.
-export default { ...base, paths: ['features/**/*.feature'], tags: 'not @long', parallel: 4 };
+export default { ...base, paths: ['features/**/*.feature'], tags: 'not @long', parallel: 2 };
 
 export const long = { ...base, paths: ['features/**/*.feature'], tags: '@long' };
 

@@ -112,6 +112,9 @@ export async function build() {
     esbuild.build({
       ...common,
       entryPoints: ['console/web/main.ts'],
+      // One tsconfig for every file, the panel source it reads too: grafana/panel's extends a
+      // package of the panel's own install, which the build does not wait for.
+      tsconfig: 'tsconfig.json',
       outfile: path.join(dist, 'web/main.js'),
       format: 'esm',
       target: 'es2022',
