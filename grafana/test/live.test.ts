@@ -159,10 +159,13 @@ describe('the positions table over live data', () => {
       },
       { timeoutMs: 20_000, intervalMs: 500 },
     );
+    // The four queries are answered one after another: at "now", a scrape ingested between them
+    // (a position just opened) shows in the later ones only. Two seconds back, every sample is in.
     const results = await queryPanel(stack.prometheusUrl, {
       panel: 'Positions',
       vars: { account: stack.account },
       scrapeIntervalSeconds: 1,
+      to: Date.now() - 2000,
     });
     expect(results.map((r) => r.refId)).toEqual(['A', 'B', 'C', 'D']);
     const keys = (r: (typeof results)[number]) => r.series.map((s) => JSON.stringify(s.labels)).sort();
