@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // `node scripts/together.mjs A B …`: runs the npm scripts A, B, … side by side and fails if any
 // of them fails, after all have ended (nothing is cut short, so every failure is reported).
-// Each output line is prefixed with its script's name. Used where the steps of `npm test` do not
-// compete for the same resource: the linters and the type checker are one single-threaded
-// process each on a 2-core machine, and the Cucumber scenarios mostly wait on real time.
+// Each output line is prefixed with its script's name. `npm run check` uses it: the linters and
+// the type checker are one single-threaded process each on a 2-core machine.
 // Plain JavaScript on purpose: it runs before anything is compiled.
 import { runScript } from './prefixed.mjs';
 
