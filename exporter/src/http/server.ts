@@ -6,7 +6,7 @@
  *   GET  /metrics         Prometheus text format: everything; ?scope=account without the
  *                         trader_position_* families, ?scope=positions only those (two jobs)
  *   GET  /healthz         200 while the process runs
- *   GET  /readyz          200 when connected, logged in and data is flowing; else 503 + reason
+ *   GET  /readyz          200 when connected, logged in, data is flowing and today is rebuilt; else 503 + reason
  *   GET  /api/v1/metrics  the AllMetrics snapshot (JSON)
  *   POST /api/v1/events   events from other services (see exporter/README.md)
  */

@@ -376,6 +376,7 @@ export class IbGateway {
       this.buffered = [];
       if (live.length > 0) sink.fills(live, true);
       this.o.logger.info("rebuilt today's statistics from the gateway's executions", { fills: fills.length });
+      this.markData();
     } else {
       // Reconnected: whatever filled while we were away (known execIds are skipped).
       const fills = await this.todaysFills(filter, timeout);
@@ -432,7 +433,8 @@ export class IbGateway {
 
   private markData(): void {
     this.o.sink.dataSync();
-    if (!this.dataFlowing) {
+    // Ready once today's statistics are rebuilt too: until then a scrape shows a day without trades.
+    if (!this.dataFlowing && this.seeded) {
       this.dataFlowing = true;
       this.publish('');
     }
@@ -470,7 +472,8 @@ export class IbGateway {
     if (!s.socket) s.reason = `not connected to ${this.o.host}:${this.o.port}${reason ? ` (${reason})` : ''}`;
     else if (!s.loggedIn) s.reason = 'connected, waiting for login (nextValidId)';
     else if (!s.answering) s.reason = reason || 'logged in, waiting for the first probe answer';
-    else if (!s.dataFlowing) s.reason = 'logged in, no account data received yet';
+    else if (!s.dataFlowing)
+      s.reason = this.seeded ? 'logged in, no account data received yet' : "logged in, rebuilding today's statistics from the gateway";
     if (s.socket && s.loggedIn && s.answering) this.lastReason = '';
     this.o.sink.status(s);
   }
