@@ -9,7 +9,7 @@
  *   await h.stop();
  */
 import { loadConfig } from '@traderadmin/config';
-import { startBridge, type Logger, type RunningBridge } from '@traderadmin/alert-bridge';
+import { DEFAULT_TEST_MESSAGE, startBridge, type Logger, type RunningBridge } from '@traderadmin/alert-bridge';
 import {
   freePort,
   startGeneratedStack,
@@ -58,6 +58,11 @@ export interface PageHarness {
   bridge?: RunningBridge;
   smtp?: SmtpPeer;
   env: NodeJS.ProcessEnv;
+  /**
+   * The test alerts the SMTP server got. The stack has no exporter, so ExporterDown really fires
+   * in it and may be mailed too: tests look for theirs among what arrived.
+   */
+  testMails(): SmtpPeer['mails'];
   /** The config file's text now. */
   configText(): string;
   /** Stops everything and removes the folder. */
@@ -150,6 +155,7 @@ export async function startPageHarness(options: PageHarnessOptions = {}): Promis
       bridge,
       smtp,
       env,
+      testMails: () => (smtp?.mails ?? []).filter((m) => (m.parsed.text ?? '').includes(DEFAULT_TEST_MESSAGE)),
       configText: () => readFileSync(configFile, 'utf8'),
       stop: stopAll,
     };

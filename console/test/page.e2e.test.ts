@@ -103,14 +103,12 @@ describe('the alerts configuration page in Chromium, on a running stack', () => 
 
   it('sends a test email from the "Test Email Alert" button to the real SMTP server and shows the result per recipient', async () => {
     const page = await AlertsPageDriver.open(browser, h.url);
-    // ExporterDown (this stack has no exporter) may be mailed meanwhile: count the test alerts.
-    const testMails = () => h.smtp!.mails.filter((m) => (m.parsed.text ?? '').includes('This is a test alert from TraderAdmin.'));
-    const before = testMails().length;
+    const before = h.testMails().length;
     const result = await page.testAlert('email');
     expect(result).toContain('Test alert delivered.');
     expect(result).toContain('✓ delivered: Email → test@example.com');
-    expect(testMails().length).toBe(before + 1);
-    const mail = testMails().at(-1)!;
+    expect(h.testMails().length).toBe(before + 1);
+    const mail = h.testMails().at(-1)!;
     expect(mail.envelopeTo).toEqual(['test@example.com']);
     expect(mail.parsed.text ?? '').toContain('This is a test alert from TraderAdmin.');
     await page.close();

@@ -37,12 +37,13 @@ it("answers 200 only once today's statistics are rebuilt, and says so while it r
       if (Date.now() > deadline) throw new Error(`never ready; reasons: ${[...reasons].join(' | ')}`);
     }
     expect(logger.lines.some((l) => l.includes("rebuilt today's statistics"))).toBe(true);
-    const metrics = await (await fetch(`${exp.url}/metrics`)).text();
-    const trades = [...metrics.matchAll(/^trader_trades_today\{[^}]*account="DU1234567"[^}]*\} (\S+)$/gm)].reduce(
-      (n, m) => n + Number(m[1]),
-      0,
-    );
-    expect(trades, 'round trips counted by the first ready answer').toBe(FILLS / 2);
+    const snapshot = (await (await fetch(`${exp.url}/api/v1/metrics`)).json()) as {
+      accounts: Record<string, { trades: { executionsCount: number; closedTradesCount: number } }>;
+    };
+    expect(snapshot.accounts[ACCOUNT].trades, 'what the first ready answer counted').toMatchObject({
+      executionsCount: FILLS,
+      closedTradesCount: FILLS / 2,
+    });
     expect([...reasons]).toContain("logged in, rebuilding today's statistics from the gateway");
   } finally {
     await exp.close();

@@ -4,7 +4,8 @@ import { parse as parseToml } from 'smol-toml';
 import { startPageHarness, type PageHarness } from '@traderadmin/console/harness';
 import { launchChromium } from '@traderadmin/console/browser';
 import { AlertsPageDriver } from '@traderadmin/console/driver';
-import { startSlackPeer, type SlackPeer } from '@traderadmin/test-support';
+import { DEFAULT_TEST_MESSAGE } from '@traderadmin/alert-bridge';
+import { startSlackPeer, waitFor, type SlackPeer } from '@traderadmin/test-support';
 import type { TraderWorld } from '../support/world.js';
 
 interface PageContext {
@@ -29,16 +30,11 @@ async function openPage(world: TraderWorld, options: Parameters<typeof startPage
 
 const page = (world: TraderWorld) => world.notes.page as PageContext;
 
-// The page's stack is real and has no exporter, so ExporterDown fires in it too and may be mailed
-// while a scenario runs: the steps look for the test alert among what arrived.
-const TEST_ALERT = /test alert from TraderAdmin/i;
-const testMails = (harness: PageHarness) => harness.smtp!.mails.filter((m) => TEST_ALERT.test(`${m.parsed.subject} ${m.parsed.text}`));
-const testPosts = (slack: SlackPeer) => slack.messages().filter((m) => TEST_ALERT.test(JSON.stringify(m)));
-
-async function waitFor(done: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-}
+// Slack's posts, like the harness's testMails(): ExporterDown fires in the page's stack (it has no
+// exporter) and may be posted too.
+const testPosts = (slack: SlackPeer) => slack.messages().filter((m) => JSON.stringify(m).includes(DEFAULT_TEST_MESSAGE));
+// The assertions after each wait say what arrived, so a wait that runs out is not an error itself.
+const arrived = (what: string, done: () => boolean) => waitFor(what, done, { timeoutMs: 15_000 }).catch(() => undefined);
 
 type Toml = { alerts_config: { notifications: Record<string, { enabled: boolean; recipients?: string[] }> } };
 
@@ -103,8 +99,8 @@ Then("the backend 'TestAlertNotification' function is called for the email chann
 
 Then('a sample email alert is successfully delivered to the configured recipient\\(s)', async function (this: TraderWorld) {
   const { harness } = page(this);
-  await waitFor(() => testMails(harness).length > 0);
-  const [mail, ...more] = testMails(harness);
+  await arrived('a test alert at the SMTP server', () => harness.testMails().length > 0);
+  const [mail, ...more] = harness.testMails();
   assert.ok(
     mail,
     `no test alert reached the SMTP server; it got: ${harness.smtp!.mails.map((m) => m.parsed.subject).join(', ') || 'nothing'}`,
@@ -136,7 +132,7 @@ When('user clicks "Test Alert"', async function (this: TraderWorld) {
 Then('a sample notification is delivered to each endpoint', async function (this: TraderWorld) {
   const { harness, slack, result } = page(this);
   assert.doesNotMatch(result ?? '', /failed/i, result);
-  await waitFor(() => testMails(harness).length > 0 && testPosts(slack!).length > 0);
-  assert.equal(testMails(harness).length, 1, 'test alerts at the email endpoint');
+  await arrived('a test alert at each endpoint', () => harness.testMails().length > 0 && testPosts(slack!).length > 0);
+  assert.equal(harness.testMails().length, 1, 'test alerts at the email endpoint');
   assert.equal(testPosts(slack!).length, 1, 'test alerts at the Slack endpoint');
 });
